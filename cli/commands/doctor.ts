@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { runDoctorChecks } from '../doctor-checks.js';
+import { printResult } from '../output.js';
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description('check every component matdisc needs and print the command that fixes what is missing')
+    .option('--json', 'print {"components":[{"name","ok","version","detail"}]}')
+    .action(async (opts: { json?: boolean }) => {
+      const components = await runDoctorChecks();
+      printResult(Boolean(opts.json), { components }, () =>
+        components
+          .map((c) => `${c.ok ? 'ok     ' : 'MISSING'} ${c.name.padEnd(18)} ${c.version ?? ''}  ${c.detail}${c.fix ? `\n        fix: ${c.fix}` : ''}`)
+          .join('\n'),
+      );
+      if (components.some((c) => !c.ok)) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,28 @@
+/** Doctor's database probe: DATABASE_URL when set, else a throwaway in-memory PGlite. */
+import { Database } from '../db/database.js';
+import { EmbeddedPostgres } from './stack/embedded-postgres.js';
+
+export async function probeDatabase(): Promise<{ ok: boolean; version: string | null; detail: string }> {
+  const external = process.env.DATABASE_URL;
+  const embedded = external ? undefined : await EmbeddedPostgres.start({ dataDir: 'memory://' });
+  try {
+    const db = await Database.connect({ url: external ?? embedded!.url, maxConnections: 1 });
+    try {
+      const full = (await db.query<{ v: string }>('SELECT version() AS v')).rows[0]?.v ?? '';
+      const version = /PostgreSQL (\S+)/.exec(full)?.[1] ?? null;
+      const available = await db.query<{ default_version: string }>(
+        "SELECT default_version FROM pg_available_extensions WHERE name = 'vector'",
+      );
+      const vector = available.rows[0]?.default_version;
+      return {
+        ok: vector !== undefined,
+        version,
+        detail: `${external ? 'DATABASE_URL' : 'embedded PGlite'}; pgvector ${vector ?? 'NOT available'}`,
+      };
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await embedded?.stop();
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * `matdisc`: the command line of the discovery pipeline. Each subcommand lives in
+ * `cli/commands/<name>.ts`; every one that returns data takes `--json`.
+ */
+import { Command } from 'commander';
+import { registerDb } from './commands/db.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDev } from './commands/dev.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerWorker } from './commands/worker.js';
+
+const program = new Command('matdisc')
+  .description('Active-learning discovery of inorganic crystals: generate, screen with an MLIP, verify with DFT, retrain.')
+  .showHelpAfterError()
+  .enablePositionalOptions();
+
+registerDoctor(program);
+registerDev(program);
+registerDemo(program);
+registerDb(program);
+registerWorker(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`matdisc: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,82 @@
+/**
+ * Temporal workers for matdisc's task queues. Queues name the kind of machine an activity needs
+ * (DESIGN.md): `cpu` (database, matching, hull, and the workflows themselves), `dft` (a host that
+ * can run pw.x or reach SLURM), `gpu` (generator, MLIP, training), `lab` (robots).
+ */
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { createHelloActivities } from '../activities/hello.js';
+import type { DftRunner } from '../activities/dft-runner.js';
+import type { Database } from '../db/database.js';
+
+export const TASK_QUEUES = ['cpu', 'dft', 'gpu', 'lab'] as const;
+export type TaskQueue = (typeof TASK_QUEUES)[number];
+
+/** The queue workflows run on; activities choose their own queue in the workflow code. */
+export const WORKFLOW_TASK_QUEUE: TaskQueue = 'cpu';
+
+export interface WorkerDependencies {
+  readonly db: Database;
+  readonly dft: DftRunner;
+  readonly workRoot: string;
+}
+
+export interface WorkerOptions {
+  readonly address: string;
+  readonly namespace: string;
+  readonly queues: readonly TaskQueue[];
+  readonly deps: WorkerDependencies;
+  /** Activities a worker runs at once, per queue. */
+  readonly concurrency?: Partial<Record<TaskQueue, number>>;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundles `workflows/index.ts` once per process (webpack, a few seconds). */
+function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error },
+  });
+  return bundle;
+}
+
+export function createActivities(deps: WorkerDependencies) {
+  return { ...createHelloActivities(deps) };
+}
+
+export interface RunningWorkers {
+  /** Resolves when every worker has shut down. */
+  readonly done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
+  const connection = await NativeConnection.connect({ address: options.address });
+  const activities = createActivities(options.deps);
+  const workflowsBundle = await workflowBundle();
+  const workers = await Promise.all(
+    options.queues.map((taskQueue) =>
+      Worker.create({
+        connection,
+        namespace: options.namespace,
+        taskQueue,
+        activities,
+        // Only the workflow queue hosts workflow code.
+        ...(taskQueue === WORKFLOW_TASK_QUEUE ? { workflowBundle: workflowsBundle } : {}),
+        maxConcurrentActivityTaskExecutions: options.concurrency?.[taskQueue] ?? (taskQueue === 'dft' ? 1 : 8),
+        shutdownGraceTime: '5 seconds',
+      }),
+    ),
+  );
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+  });
+  return {
+    done,
+    async shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Inserts a row keyed by `idempotency_key` exactly once. A retried activity passes the same key
+ * (derived from workflow id, activity type and item id) and gets the id of the first insert back.
+ */
+import type { Database } from './database.js';
+
+export interface IdempotentInsertResult {
+  readonly id: string;
+  /** False when the row already existed: the caller is a retry. */
+  readonly inserted: boolean;
+}
+
+export async function insertOnce(
+  db: Database,
+  table: string,
+  row: Record<string, unknown>,
+  idempotencyKey: string,
+): Promise<IdempotentInsertResult> {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`invalid table name '${table}'`);
+  const columns = [...Object.keys(row), 'idempotency_key'];
+  for (const c of columns) if (!/^[a-z_0-9]+$/.test(c)) throw new Error(`invalid column name '${c}'`);
+  const values = [...Object.values(row).map(toSql), idempotencyKey];
+  const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
+  const inserted = await db.query<{ id: string }>(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders})
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text AS id`,
+    values,
+  );
+  if (inserted.rows[0]) return { id: inserted.rows[0].id, inserted: true };
+  const existing = await db.query<{ id: string }>(`SELECT id::text AS id FROM ${table} WHERE idempotency_key = $1`, [
+    idempotencyKey,
+  ]);
+  if (!existing.rows[0]) throw new Error(`idempotent insert into ${table} found neither a new nor an existing row`);
+  return { id: existing.rows[0].id, inserted: false };
+}
+
+/** Plain objects and nested arrays go to jsonb as JSON text; text[] columns take JS string arrays. */
+function toSql(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  if (typeof value === 'object' && !(value instanceof Date)) return JSON.stringify(value);
+  return value;
+}

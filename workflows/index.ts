@@ -1,0 +1,6 @@
+/**
+ * Every workflow the worker registers. This module (and everything it imports) runs inside
+ * Temporal's deterministic sandbox: no I/O, no clocks, no randomness but Temporal's, and
+ * activities are imported as types only (lint enforces it).
+ */
+export { helloCampaign } from './hello.js';
