@@ -7,6 +7,7 @@ import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerSql } from './commands/sql.js';
 import { registerWorker } from './commands/worker.js';
 
 const program = new Command('matdisc')
@@ -18,6 +19,7 @@ registerDoctor(program);
 registerDev(program);
 registerDemo(program);
 registerDb(program);
+registerSql(program);
 registerWorker(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -58,7 +58,7 @@ describe.each(DATABASE_KINDS)('review views on %s', (kind) => {
       ['KCl', 'failed', 'SCF not converged after 4 attempts'],
       ['NaCl', 'converged', null],
     ]);
-    expect(rows.rows[1].mlip_energy_per_atom_ev).toBe(-3);
+    expect(rows.rows[1]?.mlip_energy_per_atom_ev).toBe(-3);
   });
 
   it('campaign_summary counts DFT outcomes; training_set holds only converged labels', async () => {
