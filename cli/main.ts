@@ -7,11 +7,14 @@ import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerHull } from './commands/hull.js';
 import { registerSql } from './commands/sql.js';
 import { registerWorker } from './commands/worker.js';
 
 const program = new Command('matdisc')
-  .description('Active-learning discovery of inorganic crystals: generate, screen with an MLIP, verify with DFT, retrain.')
+  .description(
+    'Active-learning discovery of inorganic crystals: generate, screen with an MLIP, verify with DFT, retrain.',
+  )
   .showHelpAfterError()
   .enablePositionalOptions();
 
@@ -19,6 +22,7 @@ registerDoctor(program);
 registerDev(program);
 registerDemo(program);
 registerDb(program);
+registerHull(program);
 registerSql(program);
 registerWorker(program);
 

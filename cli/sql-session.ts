@@ -60,8 +60,11 @@ export class ReviewerSession {
 /** Renders rows as an aligned text table, psql style. */
 export function formatTable(output: QueryOutput): string {
   if (output.fields.length === 0) return output.command;
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const widths = output.fields.map((f) => Math.max(f.length, ...output.rows.map((r) => Math.min(cell(r[f]).length, 60))));
+  const cell = (v: unknown) =>
+    v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const widths = output.fields.map((f) =>
+    Math.max(f.length, ...output.rows.map((r) => Math.min(cell(r[f]).length, 60))),
+  );
   const line = (values: string[]) => values.map((v, i) => v.slice(0, 60).padEnd(widths[i]!)).join(' | ');
   return [
     line(output.fields),

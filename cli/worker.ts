@@ -3,7 +3,12 @@
  * (DESIGN.md): `cpu` (database, matching, hull, and the workflows themselves), `dft` (a host that
  * can run pw.x or reach SLURM), `gpu` (generator, MLIP, training), `lab` (robots).
  */
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createHelloActivities } from '../activities/hello.js';
 import type { DftRunner } from '../activities/dft-runner.js';
@@ -36,7 +41,14 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-    logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error },
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: console.warn,
+      error: console.error,
+    },
   });
   return bundle;
 }
@@ -64,7 +76,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         activities,
         // Only the workflow queue hosts workflow code.
         ...(taskQueue === WORKFLOW_TASK_QUEUE ? { workflowBundle: workflowsBundle } : {}),
-        maxConcurrentActivityTaskExecutions: options.concurrency?.[taskQueue] ?? (taskQueue === 'dft' ? 1 : 8),
+        maxConcurrentActivityTaskExecutions:
+          options.concurrency?.[taskQueue] ?? (taskQueue === 'dft' ? 1 : 8),
         shutdownGraceTime: '5 seconds',
       }),
     ),

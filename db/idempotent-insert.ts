@@ -3,6 +3,7 @@
  * (derived from workflow id, activity type and item id) and gets the id of the first insert back.
  */
 import type { Database } from './database.js';
+import { toSqlValue } from './sql-value.js';
 
 export interface IdempotentInsertResult {
   readonly id: string;
@@ -19,7 +20,7 @@ export async function insertOnce(
   if (!/^[a-z_]+$/.test(table)) throw new Error(`invalid table name '${table}'`);
   const columns = [...Object.keys(row), 'idempotency_key'];
   for (const c of columns) if (!/^[a-z_0-9]+$/.test(c)) throw new Error(`invalid column name '${c}'`);
-  const values = [...Object.values(row).map(toSql), idempotencyKey];
+  const values = [...Object.values(row).map(toSqlValue), idempotencyKey];
   const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
   const inserted = await db.query<{ id: string }>(
     `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders})
@@ -27,17 +28,11 @@ export async function insertOnce(
     values,
   );
   if (inserted.rows[0]) return { id: inserted.rows[0].id, inserted: true };
-  const existing = await db.query<{ id: string }>(`SELECT id::text AS id FROM ${table} WHERE idempotency_key = $1`, [
-    idempotencyKey,
-  ]);
-  if (!existing.rows[0]) throw new Error(`idempotent insert into ${table} found neither a new nor an existing row`);
+  const existing = await db.query<{ id: string }>(
+    `SELECT id::text AS id FROM ${table} WHERE idempotency_key = $1`,
+    [idempotencyKey],
+  );
+  if (!existing.rows[0])
+    throw new Error(`idempotent insert into ${table} found neither a new nor an existing row`);
   return { id: existing.rows[0].id, inserted: false };
-}
-
-/** Plain objects and nested arrays go to jsonb as JSON text; text[] columns take JS string arrays. */
-function toSql(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-  if (typeof value === 'object' && !(value instanceof Date)) return JSON.stringify(value);
-  return value;
 }

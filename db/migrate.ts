@@ -42,10 +42,15 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
   for (const migration of migrations) {
     const done = await db.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_ID]);
-      const seen = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
+      const seen = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
+        migration.version,
+      ]);
       if (seen.rowCount) return false;
       await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
       return true;
     });
     if (done) applied.push(`${String(migration.version).padStart(3, '0')}_${migration.name}`);

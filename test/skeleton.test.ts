@@ -54,7 +54,13 @@ describe.each(DATABASE_KINDS)('walking skeleton on %s', (kind) => {
     await connection.close();
     expect(result.status).toBe('converged');
 
-    const rows = await t.db.query<{ status: string; dft_status: string; energy_per_atom_ev: number; scf_converged: boolean; n: string }>(
+    const rows = await t.db.query<{
+      status: string;
+      dft_status: string;
+      energy_per_atom_ev: number;
+      scf_converged: boolean;
+      n: string;
+    }>(
       `SELECT c.status, d.status AS dft_status, d.energy_per_atom_ev, d.scf_converged,
               (SELECT count(*) FROM dft_calculations WHERE campaign_id = c.id) AS n
          FROM campaigns c JOIN dft_calculations d ON d.id = $2::bigint WHERE c.id = $1`,
@@ -77,10 +83,15 @@ describe.each(DATABASE_KINDS)('walking skeleton on %s', (kind) => {
     await new MockActivityEnvironment().run(activities.recordHelloCampaign, { campaignId });
     const env = new MockActivityEnvironment();
     const first = await env.run(activities.runSiliconScf, { campaignId });
-    const second = await new MockActivityEnvironment({ attempt: 2 }).run(activities.runSiliconScf, { campaignId });
+    const second = await new MockActivityEnvironment({ attempt: 2 }).run(activities.runSiliconScf, {
+      campaignId,
+    });
     expect(second).toEqual(first);
     expect(runs).toBe(1);
-    const n = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM dft_calculations WHERE campaign_id = $1', [campaignId]);
+    const n = await t.db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM dft_calculations WHERE campaign_id = $1',
+      [campaignId],
+    );
     expect(Number(n.rows[0]?.n)).toBe(1);
   }, 300_000);
 });

@@ -24,12 +24,19 @@ const database = proxyActivities<HelloActivities>({
 const dft = proxyActivities<HelloActivities>({
   startToCloseTimeout: '20 minutes',
   heartbeatTimeout: '2 minutes',
-  retry: { maximumAttempts: 3, initialInterval: '2 seconds', nonRetryableErrorTypes: ['EngineInputError', 'EngineSetupError'] },
+  retry: {
+    maximumAttempts: 3,
+    initialInterval: '2 seconds',
+    nonRetryableErrorTypes: ['EngineInputError', 'EngineSetupError'],
+  },
 });
 
 export async function helloCampaign(input: HelloCampaignInput): Promise<HelloCampaignResult> {
   await database.recordHelloCampaign({ campaignId: input.campaignId });
   const scf = await dft.runSiliconScf({ campaignId: input.campaignId });
-  await database.completeHelloCampaign({ campaignId: input.campaignId, dftCalculationId: scf.dftCalculationId });
+  await database.completeHelloCampaign({
+    campaignId: input.campaignId,
+    dftCalculationId: scf.dftCalculationId,
+  });
   return { campaignId: input.campaignId, dftCalculationId: scf.dftCalculationId, status: scf.status };
 }

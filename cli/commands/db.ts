@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { basename } from 'node:path';
 import { Database } from '../../db/database.js';
+import { importReference } from '../../db/import-reference.js';
 import { migrate } from '../../db/migrate.js';
 import { printResult } from '../output.js';
 import { withDatabaseUrl } from '../stack/with-database.js';
@@ -15,7 +17,49 @@ export function registerDb(program: Command): void {
         try {
           const result = await migrate(database);
           printResult(Boolean(opts.json), result, () =>
-            result.applied.length ? `applied ${result.applied.join(', ')}; now at ${result.current}` : `up to date at ${result.current}`,
+            result.applied.length
+              ? `applied ${result.applied.join(', ')}; now at ${result.current}`
+              : `up to date at ${result.current}`,
+          );
+        } finally {
+          await database.close();
+        }
+      });
+    });
+
+  db.command('import-reference <file>')
+    .description(
+      'import known phases (MP-20-style CSV[.gz] with a cif column, CIF, or extended XYZ) as hull references',
+    )
+    .option('--source <name>', 'where the phases come from (default: the file name)')
+    .option(
+      '--level-of-theory <name>',
+      'phases share a hull only within one level of theory (default: the source)',
+    )
+    .option(
+      '--json',
+      'print {"read","imported","already_present","rejected":[{"line","externalId","reason"}]}',
+    )
+    .action(async (file: string, opts: { source?: string; levelOfTheory?: string; json?: boolean }) => {
+      const source = opts.source ?? basename(file).replace(/(\.csv|\.cif|\.extxyz|\.xyz)?(\.gz)?$/i, '');
+      await withDatabaseUrl(async (url) => {
+        const database = await Database.connect({ url });
+        try {
+          await migrate(database);
+          const report = await importReference(database, file, {
+            source,
+            ...(opts.levelOfTheory ? { levelOfTheory: opts.levelOfTheory } : {}),
+          });
+          printResult(Boolean(opts.json), report, () =>
+            [
+              `${file}: read ${report.read}, imported ${report.imported}, already present ${report.already_present}, rejected ${report.rejected.length} (${report.wall_s.toFixed(1)} s)`,
+              ...report.rejected
+                .slice(0, 20)
+                .map((r) => `  line ${r.line}${r.externalId ? ` (${r.externalId})` : ''}: ${r.reason}`),
+              ...(report.rejected.length > 20
+                ? [`  … ${report.rejected.length - 20} more (use --json)`]
+                : []),
+            ].join('\n'),
           );
         } finally {
           await database.close();

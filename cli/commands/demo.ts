@@ -9,13 +9,18 @@ import { WORKFLOW_TASK_QUEUE } from '../worker.js';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run a small campaign on the embedded stack and print how to review it in SQL (for now: the walking skeleton)')
+    .description(
+      'run a small campaign on the embedded stack and print how to review it in SQL (for now: the walking skeleton)',
+    )
     .option('--data-dir <dir>', 'state directory (default: MATDISC_DATA_DIR or .data)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { dataDir?: string; json?: boolean }) => {
       const started = Date.now();
       log('starting the embedded stack (Temporal dev server, PGlite+pgvector, workers)…');
-      const stack = await startEmbeddedStack({ dataDir: opts.dataDir ?? dataDir(), dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner() });
+      const stack = await startEmbeddedStack({
+        dataDir: opts.dataDir ?? dataDir(),
+        dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner(),
+      });
       try {
         const connection = await Connection.connect({ address: stack.temporalAddress });
         const client = new Client({ connection, namespace: stack.namespace });

@@ -6,7 +6,9 @@ import { startEmbeddedStack } from '../stack/embedded-stack.js';
 export function registerDev(program: Command): void {
   program
     .command('dev')
-    .description('run the embedded stack in the foreground: Temporal dev server, PGlite+pgvector, workers; Ctrl-C stops it')
+    .description(
+      'run the embedded stack in the foreground: Temporal dev server, PGlite+pgvector, workers; Ctrl-C stops it',
+    )
     .option('--data-dir <dir>', 'state directory (default: MATDISC_DATA_DIR or .data)')
     .option('--temporal-port <port>', 'Temporal gRPC port', '7233')
     .option('--ui-port <port>', 'Temporal Web UI port', '8233')
@@ -19,7 +21,9 @@ export function registerDev(program: Command): void {
         databasePort: Number(opts.dbPort),
         dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner(),
       });
-      log(`Temporal      ${stack.temporalAddress} (namespace ${stack.namespace})${stack.temporal ? `, UI http://127.0.0.1:${opts.uiPort}` : ''}`);
+      log(
+        `Temporal      ${stack.temporalAddress} (namespace ${stack.namespace})${stack.temporal ? `, UI http://127.0.0.1:${opts.uiPort}` : ''}`,
+      );
       log(`PostgreSQL    ${stack.databaseUrl}`);
       log('Workers       queues cpu, dft, gpu, lab. Ctrl-C stops everything.');
       await new Promise<void>((resolve) => {

@@ -11,7 +11,10 @@ export function registerDoctor(program: Command): void {
       const components = await runDoctorChecks();
       printResult(Boolean(opts.json), { components }, () =>
         components
-          .map((c) => `${c.ok ? 'ok     ' : 'MISSING'} ${c.name.padEnd(18)} ${c.version ?? ''}  ${c.detail}${c.fix ? `\n        fix: ${c.fix}` : ''}`)
+          .map(
+            (c) =>
+              `${c.ok ? 'ok     ' : 'MISSING'} ${c.name.padEnd(18)} ${c.version ?? ''}  ${c.detail}${c.fix ? `\n        fix: ${c.fix}` : ''}`,
+          )
           .join('\n'),
       );
       if (components.some((c) => !c.ok)) process.exitCode = 1;

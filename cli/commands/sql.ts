@@ -7,7 +7,9 @@ import { withDatabaseUrl } from '../stack/with-database.js';
 export function registerSql(program: Command): void {
   program
     .command('sql')
-    .description('read-only SQL as the reviewer role: the views candidate_review, campaign_summary, hull_entries, training_set')
+    .description(
+      'read-only SQL as the reviewer role: the views candidate_review, campaign_summary, hull_entries, training_set',
+    )
     .option('-c, --command <sql>', 'run one query and exit')
     .option('--json', 'with -c: print {"fields":[...],"rows":[...]}')
     .action(async (opts: { command?: string; json?: boolean }) => {
@@ -30,7 +32,9 @@ export function registerSql(program: Command): void {
 /** A minimal interactive loop: statements end with ';', `\q` quits. */
 async function repl(session: ReviewerSession): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'matdisc=> ' });
-  process.stdout.write('Read-only review session. Views: candidate_review, campaign_summary, hull_entries, training_set. \\q quits.\n');
+  process.stdout.write(
+    'Read-only review session. Views: candidate_review, campaign_summary, hull_entries, training_set. \\q quits.\n',
+  );
   let buffer = '';
   rl.prompt();
   for await (const line of rl) {

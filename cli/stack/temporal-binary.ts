@@ -27,7 +27,10 @@ function isExecutable(path: string): boolean {
 export function findTemporalBinary(): TemporalBinary | undefined {
   const fromEnv = process.env.TEMPORAL_CLI;
   if (fromEnv) {
-    if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_CLI=${fromEnv} is not an executable file; unset it or point it at the temporal binary`);
+    if (!isExecutable(fromEnv))
+      throw new Error(
+        `TEMPORAL_CLI=${fromEnv} is not an executable file; unset it or point it at the temporal binary`,
+      );
     return { path: fromEnv, source: 'TEMPORAL_CLI' };
   }
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {

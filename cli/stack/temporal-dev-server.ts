@@ -36,16 +36,27 @@ export class TemporalDevServer {
     const port = options.port ?? (await freePort());
     const namespace = options.namespace ?? 'default';
     const argv = [
-      'server', 'start-dev',
-      '--db-filename', join(options.stateDir, 'temporal.db'),
-      '--ip', '127.0.0.1',
-      '--port', String(port),
-      '--namespace', namespace,
+      'server',
+      'start-dev',
+      '--db-filename',
+      join(options.stateDir, 'temporal.db'),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--namespace',
+      namespace,
       ...(options.extraNamespaces ?? []).flatMap((n) => ['--namespace', n]),
-      '--log-level', 'error',
+      '--log-level',
+      'error',
       ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ];
-    const child = execa(binary.path, argv, { reject: false, cleanup: true, stdout: 'ignore', stderr: 'pipe' });
+    const child = execa(binary.path, argv, {
+      reject: false,
+      cleanup: true,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     const address = `127.0.0.1:${port}`;
@@ -55,14 +66,18 @@ export class TemporalDevServer {
     exited.catch(() => undefined);
     await Promise.race([
       exited,
-      waitFor('Temporal dev server', async () => {
-        const connection = await Connection.connect({ address, connectTimeout: 1000 });
-        try {
-          await connection.workflowService.describeNamespace({ namespace });
-        } finally {
-          await connection.close();
-        }
-      }, 60_000),
+      waitFor(
+        'Temporal dev server',
+        async () => {
+          const connection = await Connection.connect({ address, connectTimeout: 1000 });
+          try {
+            await connection.workflowService.describeNamespace({ namespace });
+          } finally {
+            await connection.close();
+          }
+        },
+        60_000,
+      ),
     ]);
     return new TemporalDevServer(child, address, namespace);
   }

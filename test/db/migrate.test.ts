@@ -22,9 +22,13 @@ describe.each(DATABASE_KINDS)('migrations and idempotent writes on %s', (kind) =
   });
 
   it('has pgvector with an HNSW index that answers nearest-neighbour queries', async () => {
-    const ext = await t.db.query<{ extversion: string }>("SELECT extversion FROM pg_extension WHERE extname = 'vector'");
+    const ext = await t.db.query<{ extversion: string }>(
+      "SELECT extversion FROM pg_extension WHERE extname = 'vector'",
+    );
     expect(ext.rows[0]?.extversion).toMatch(/^0\.\d+\.\d+$/);
-    const index = await t.db.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'structures_fingerprint_hnsw'");
+    const index = await t.db.query(
+      "SELECT indexdef FROM pg_indexes WHERE indexname = 'structures_fingerprint_hnsw'",
+    );
     expect(index.rows[0]?.indexdef).toContain('hnsw');
     const vec = (x: number) => `[${Array.from({ length: 128 }, (_, i) => (i === 0 ? x : 0)).join(',')}]`;
     for (const [i, x] of [0.1, 0.5, 0.9].entries()) {
@@ -32,8 +36,20 @@ describe.each(DATABASE_KINDS)('migrations and idempotent writes on %s', (kind) =
         t.db,
         'structures',
         {
-          content_hash: `h${i}`, reduced_formula: 'Si', chemical_system: 'Si', n_sites: 1, species: ['Si'],
-          lattice_a: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], frac_coords: [[0, 0, 0]], volume_a3: 1, origin: 'user', fingerprint: vec(x),
+          content_hash: `h${i}`,
+          reduced_formula: 'Si',
+          chemical_system: 'Si',
+          n_sites: 1,
+          species: ['Si'],
+          lattice_a: [
+            [1, 0, 0],
+            [0, 1, 0],
+            [0, 0, 1],
+          ],
+          frac_coords: [[0, 0, 0]],
+          volume_a3: 1,
+          origin: 'user',
+          fingerprint: vec(x),
         },
         `vec-${i}`,
       );
@@ -51,17 +67,38 @@ describe.each(DATABASE_KINDS)('migrations and idempotent writes on %s', (kind) =
     const again = await insertOnce(t.db, 'events', { ...row, payload: { a: 2 } }, 'retry-key-1');
     expect(first.inserted).toBe(true);
     expect(again).toEqual({ id: first.id, inserted: false });
-    const count = await t.db.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE idempotency_key = 'retry-key-1'");
+    const count = await t.db.query<{ n: string }>(
+      "SELECT count(*) AS n FROM events WHERE idempotency_key = 'retry-key-1'",
+    );
     expect(Number(count.rows[0]?.n)).toBe(1);
-    const stored = await t.db.query<{ payload: unknown }>('SELECT payload FROM events WHERE id = $1', [first.id]);
+    const stored = await t.db.query<{ payload: unknown }>('SELECT payload FROM events WHERE id = $1', [
+      first.id,
+    ]);
     expect(stored.rows[0]?.payload).toEqual({ a: 1 });
   });
 
   it('rejects rows that break the schema without storing anything', async () => {
     await expect(
-      insertOnce(t.db, 'structures', { content_hash: 'bad', reduced_formula: 'X', chemical_system: 'X', n_sites: 0, species: [], lattice_a: [], frac_coords: [], volume_a3: 1, origin: 'user' }, 'bad-1'),
+      insertOnce(
+        t.db,
+        'structures',
+        {
+          content_hash: 'bad',
+          reduced_formula: 'X',
+          chemical_system: 'X',
+          n_sites: 0,
+          species: [],
+          lattice_a: [],
+          frac_coords: [],
+          volume_a3: 1,
+          origin: 'user',
+        },
+        'bad-1',
+      ),
     ).rejects.toThrow(/n_sites/);
-    const count = await t.db.query<{ n: string }>("SELECT count(*) AS n FROM structures WHERE idempotency_key = 'bad-1'");
+    const count = await t.db.query<{ n: string }>(
+      "SELECT count(*) AS n FROM structures WHERE idempotency_key = 'bad-1'",
+    );
     expect(Number(count.rows[0]?.n)).toBe(0);
   });
 

@@ -11,7 +11,9 @@ const cubic = [
 async function seed(t: TestDatabase): Promise<void> {
   const { db } = t;
   await db.query("INSERT INTO campaigns (id, name) VALUES ('c1', 'review test')");
-  const round = await db.query<{ id: string }>("INSERT INTO rounds (campaign_id, round_index) VALUES ('c1', 0) RETURNING id");
+  const round = await db.query<{ id: string }>(
+    "INSERT INTO rounds (campaign_id, round_index) VALUES ('c1', 0) RETURNING id",
+  );
   const mv = await db.query<{ id: string }>(
     "INSERT INTO model_versions (kind, name, version, file_path, file_sha256) VALUES ('mlip', 'committee', 1, 'x.onnx', 'abc') RETURNING id",
   );
@@ -20,9 +22,20 @@ async function seed(t: TestDatabase): Promise<void> {
       db,
       'structures',
       {
-        content_hash: `h${i}`, reduced_formula: formula, chemical_system: formula === 'NaCl' ? 'Cl-Na' : 'Cl-K', n_sites: 2,
-        species: formula === 'NaCl' ? ['Na', 'Cl'] : ['K', 'Cl'], lattice_a: cubic, frac_coords: [[0, 0, 0], [0.5, 0.5, 0.5]],
-        volume_a3: 64, origin: 'generated', campaign_id: 'c1', round_id: round.rows[0]!.id,
+        content_hash: `h${i}`,
+        reduced_formula: formula,
+        chemical_system: formula === 'NaCl' ? 'Cl-Na' : 'Cl-K',
+        n_sites: 2,
+        species: formula === 'NaCl' ? ['Na', 'Cl'] : ['K', 'Cl'],
+        lattice_a: cubic,
+        frac_coords: [
+          [0, 0, 0],
+          [0.5, 0.5, 0.5],
+        ],
+        volume_a3: 64,
+        origin: 'generated',
+        campaign_id: 'c1',
+        round_id: round.rows[0]!.id,
       },
       `s${i}`,
     );
@@ -36,7 +49,17 @@ async function seed(t: TestDatabase): Promise<void> {
                                      failure_reason, energy_ev, energy_per_atom_ev, forces_ev_per_a, attempts)
        VALUES ($1, 'c1', 'qe', 'scf', 'test', '{}', 'lot', $2, $3, $4, $5, $6, '[{"outcome":"converged"}]')`,
       i === 0
-        ? [s.id, 'converged', null, -7, -3.5, JSON.stringify([[0, 0, 0], [0, 0, 0]])]
+        ? [
+            s.id,
+            'converged',
+            null,
+            -7,
+            -3.5,
+            JSON.stringify([
+              [0, 0, 0],
+              [0, 0, 0],
+            ]),
+          ]
         : [s.id, 'failed', 'SCF not converged after 4 attempts', null, null, null],
     );
   }
@@ -63,7 +86,13 @@ describe.each(DATABASE_KINDS)('review views on %s', (kind) => {
 
   it('campaign_summary counts DFT outcomes; training_set holds only converged labels', async () => {
     const summary = await t.db.query("SELECT * FROM campaign_summary WHERE campaign_id = 'c1'");
-    expect(summary.rows[0]).toMatchObject({ rounds: '1', generated: '2', dft_total: '2', dft_converged: '1', dft_failed: '1' });
+    expect(summary.rows[0]).toMatchObject({
+      rounds: '1',
+      generated: '2',
+      dft_total: '2',
+      dft_converged: '1',
+      dft_failed: '1',
+    });
     const training = await t.db.query('SELECT species, energy_ev FROM training_set');
     expect(training.rows).toEqual([{ species: ['Na', 'Cl'], energy_ev: -7 }]);
   });
@@ -75,8 +104,12 @@ describe.each(DATABASE_KINDS)('review views on %s', (kind) => {
       const ok = await client.query('SELECT count(*)::int AS n FROM candidate_review');
       expect(ok.rows[0].n).toBe(2);
       await expect(client.query('SELECT * FROM dft_calculations')).rejects.toThrow(/permission denied/);
-      await expect(client.query("INSERT INTO events (kind) VALUES ('x')")).rejects.toThrow(/permission denied/);
-      await expect(client.query('DELETE FROM candidate_review')).rejects.toThrow(/permission denied|cannot delete/);
+      await expect(client.query("INSERT INTO events (kind) VALUES ('x')")).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(client.query('DELETE FROM candidate_review')).rejects.toThrow(
+        /permission denied|cannot delete/,
+      );
     } finally {
       await client.query('RESET ROLE');
       client.release();

@@ -19,7 +19,10 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database of the given kind; `migrated` applies the migrations. */
-export async function openTestDatabase(kind: DatabaseKind, options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+export async function openTestDatabase(
+  kind: DatabaseKind,
+  options: { migrated?: boolean } = {},
+): Promise<TestDatabase> {
   let url: string;
   let cleanup: () => Promise<void>;
   if (kind === 'pglite') {

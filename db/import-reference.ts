@@ -1,0 +1,138 @@
+/**
+ * `matdisc db import-reference`: loads known phases into `structures` + `reference_phases`, in
+ * batches, idempotently (key: source + external id + level of theory), so importing a file twice
+ * adds nothing. Malformed rows are rejected with their line number and reason; the import goes on.
+ */
+import { checkValidity } from '../crystal/validity.js';
+import type { Structure } from '../crystal/structure.js';
+import type { Database } from './database.js';
+import { readReferenceRecords, type ReferenceRecord, type RejectedRecord } from './reference-records.js';
+import { toSqlValue } from './sql-value.js';
+import { structureRow } from './structure-row.js';
+
+export interface ImportReferenceOptions {
+  readonly source: string;
+  /** Phases compare on one hull only within one level of theory; default: the source name. */
+  readonly levelOfTheory?: string;
+  /** pgvector text of a structure's fingerprint, when a fingerprint function is available. */
+  readonly fingerprint?: (s: Structure) => string;
+  readonly batchSize?: number;
+}
+
+export interface ImportReferenceReport {
+  readonly file: string;
+  readonly source: string;
+  readonly level_of_theory: string;
+  readonly read: number;
+  readonly imported: number;
+  readonly already_present: number;
+  readonly rejected: RejectedRecord[];
+  readonly wall_s: number;
+}
+
+interface Ready {
+  readonly record: ReferenceRecord;
+  readonly structure: Structure;
+}
+
+export async function importReference(
+  db: Database,
+  file: string,
+  options: ImportReferenceOptions,
+): Promise<ImportReferenceReport> {
+  const started = performance.now();
+  const level = options.levelOfTheory ?? options.source;
+  const rejected: RejectedRecord[] = [];
+  let read = 0;
+  let imported = 0;
+  let batch: Ready[] = [];
+  const flush = async () => {
+    if (batch.length) imported += await writeBatch(db, batch, options.source, level, options.fingerprint);
+    batch = [];
+  };
+  for await (const item of readReferenceRecords(file)) {
+    read++;
+    if ('reason' in item) {
+      rejected.push(item);
+      continue;
+    }
+    try {
+      const structure = item.structure();
+      const validity = checkValidity(structure);
+      if (!validity.valid) throw new Error(validity.reasons.map((r) => r.message).join('; '));
+      batch.push({ record: item, structure });
+    } catch (err) {
+      rejected.push({
+        line: item.line,
+        externalId: item.externalId,
+        reason: err instanceof Error ? err.message : String(err),
+      });
+      continue;
+    }
+    if (batch.length >= (options.batchSize ?? 250)) await flush();
+  }
+  await flush();
+  return {
+    file,
+    source: options.source,
+    level_of_theory: level,
+    read,
+    imported,
+    already_present: read - rejected.length - imported,
+    rejected,
+    wall_s: (performance.now() - started) / 1000,
+  };
+}
+
+/** One transaction per batch: structures first, then their reference rows; returns rows added. */
+async function writeBatch(
+  db: Database,
+  batch: readonly Ready[],
+  source: string,
+  level: string,
+  fingerprint: ImportReferenceOptions['fingerprint'],
+): Promise<number> {
+  return db.transaction(async (client) => {
+    const keys = batch.map((b) => `reference:${source}:${level}:${b.record.externalId}`);
+    const rows = batch.map((b) =>
+      structureRow(b.structure, 'reference', { fingerprint: fingerprint?.(b.structure) ?? null }),
+    );
+    const columns = [...Object.keys(rows[0]!), 'idempotency_key'];
+    const values: unknown[] = [];
+    const tuples = rows.map((row, i) => {
+      const cells = [...Object.values(row), keys[i]].map((v) => {
+        values.push(toSqlValue(v));
+        return `$${values.length}`;
+      });
+      return `(${cells.join(', ')})`;
+    });
+    await client.query(
+      `INSERT INTO structures (${columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (idempotency_key) DO NOTHING`,
+      values,
+    );
+    const ids = await client.query<{ id: string; idempotency_key: string }>(
+      'SELECT id::text AS id, idempotency_key FROM structures WHERE idempotency_key = ANY($1)',
+      [keys],
+    );
+    const idByKey = new Map(ids.rows.map((r) => [r.idempotency_key, r.id]));
+    const inserted = await client.query(
+      `INSERT INTO reference_phases (source, external_id, structure_id, reduced_formula, chemical_system,
+                                     formation_energy_per_atom_ev, e_above_hull_ev_per_atom, level_of_theory)
+       SELECT $1, x.external_id, x.structure_id::bigint, x.reduced_formula, x.chemical_system, x.ef, x.ehull, $2
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[])
+              AS x(external_id, structure_id, reduced_formula, chemical_system, ef, ehull)
+       ON CONFLICT (source, external_id, level_of_theory) DO NOTHING`,
+      [
+        source,
+        level,
+        batch.map((b) => b.record.externalId),
+        keys.map((k) => idByKey.get(k)),
+        rows.map((r) => r.reduced_formula),
+        rows.map((r) => r.chemical_system),
+        batch.map((b) => b.record.formationEnergyPerAtomEv),
+        batch.map((b) => b.record.eAboveHullEvPerAtom),
+      ],
+    );
+    return inserted.rowCount ?? 0;
+  });
+}

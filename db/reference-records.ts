@@ -1,0 +1,111 @@
+/**
+ * Reads reference phases from files: CDVAE-style dataset CSVs (MP-20, Perov-5, Carbon-24; `.gz`
+ * allowed) with a `cif` column, CIF files, and extended XYZ files. Each record carries the line it
+ * came from, so a rejected row can be reported with its line number without stopping the import.
+ */
+import { parse } from 'csv-parse';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { readCifAll } from '../crystal/io/cif.js';
+import { readExtxyz } from '../crystal/io/extxyz.js';
+import { readTextFile } from '../crystal/io/read-structure-file.js';
+import type { Structure } from '../crystal/structure.js';
+
+export interface ReferenceRecord {
+  readonly line: number;
+  readonly externalId: string;
+  /** Lazily parsed: a parse error rejects this record only. */
+  readonly structure: () => Structure;
+  /** eV/atom, when the source reports it. */
+  readonly formationEnergyPerAtomEv: number | null;
+  readonly eAboveHullEvPerAtom: number | null;
+}
+
+/** Input rows that could not even be read as records (e.g. a CSV row without a cif). */
+export interface RejectedRecord {
+  readonly line: number;
+  readonly externalId: string | null;
+  readonly reason: string;
+}
+
+function optionalNumber(text: string | undefined, field: string): number | null {
+  if (text === undefined || text.trim() === '') return null;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new Error(`${field} is not a number: '${text}'`);
+  return value;
+}
+
+export async function* readReferenceRecords(path: string): AsyncGenerator<ReferenceRecord | RejectedRecord> {
+  const name = path.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.csv')) yield* csvRecords(path);
+  else if (name.endsWith('.cif')) {
+    const text = await readTextFile(path);
+    const entries = readCifAll(text, { source: path });
+    for (const [i, entry] of entries.entries()) {
+      yield {
+        line: 1,
+        externalId: entry.name || `${basename(path)}#${i}`,
+        structure: () => entry.structure,
+        formationEnergyPerAtomEv: null,
+        eAboveHullEvPerAtom: null,
+      };
+    }
+  } else if (name.endsWith('.extxyz') || name.endsWith('.xyz')) {
+    const frames = readExtxyz(await readTextFile(path), { source: path });
+    for (const [i, frame] of frames.entries()) {
+      const info = frame.info;
+      const id = typeof info.material_id === 'string' ? info.material_id : `${basename(path)}#${i}`;
+      const ef = typeof info.formation_energy_per_atom === 'number' ? info.formation_energy_per_atom : null;
+      yield {
+        line: i + 1,
+        externalId: id,
+        structure: () => frame.structure,
+        formationEnergyPerAtomEv: ef,
+        eAboveHullEvPerAtom: null,
+      };
+    }
+  } else {
+    throw new Error(
+      `${path}: unsupported reference file; give a .csv(.gz) with a cif column, a .cif, or an .extxyz`,
+    );
+  }
+}
+
+async function* csvRecords(path: string): AsyncGenerator<ReferenceRecord | RejectedRecord> {
+  const input = createReadStream(path);
+  const parser = (path.toLowerCase().endsWith('.gz') ? input.pipe(createGunzip()) : input).pipe(
+    parse({ columns: true, info: true, relax_column_count: true, skip_empty_lines: true }),
+  );
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
+    // info.lines is the line the record ends on; a CIF spans many lines, so report where it starts.
+    const line = info.lines - (record.cif?.split('\n').length ?? 1) + 1;
+    const externalId = record.material_id?.trim() || null;
+    if (!externalId) {
+      yield { line, externalId: null, reason: 'material_id is empty' };
+      continue;
+    }
+    if (!record.cif?.trim()) {
+      yield { line, externalId, reason: 'cif is empty' };
+      continue;
+    }
+    try {
+      const cif = record.cif;
+      yield {
+        line,
+        externalId,
+        structure: () => readCifAll(cif, { source: `${path}:${line}` })[0]!.structure,
+        formationEnergyPerAtomEv: optionalNumber(
+          record.formation_energy_per_atom,
+          'formation_energy_per_atom',
+        ),
+        eAboveHullEvPerAtom: optionalNumber(record.e_above_hull, 'e_above_hull'),
+      };
+    } catch (err) {
+      yield { line, externalId, reason: err instanceof Error ? err.message : String(err) };
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { parse } from 'csv-parse/sync';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hullOfSystem } from '../../db/hull-entries.js';
+import { importReference } from '../../db/import-reference.js';
+import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+
+const DATA = resolve(import.meta.dirname, '../../../shared/data');
+const BITERNARY_TEST = join(DATA, 'mp_20/biternary/test.csv.gz');
+
+function csvField(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** A CSV with three real MP-20 rows and three malformed ones, gzipped like the originals. */
+function writeMixedCsv(dir: string): { path: string; good: string[]; brokenLine: number } {
+  const rows = parse(gunzipSync(readFileSync(BITERNARY_TEST)), { columns: true }) as Record<string, string>[];
+  const good = rows.slice(0, 3);
+  const header = ['material_id', 'formation_energy_per_atom', 'e_above_hull', 'cif'];
+  const line = (r: Record<string, string>) => header.map((h) => csvField(r[h] ?? '')).join(',');
+  const text = [
+    header.join(','),
+    line(good[0]!),
+    line({ ...good[1]!, material_id: 'broken-cif', cif: 'data_x\n_cell_length_a 4\n' }),
+    line(good[1]!),
+    line({ ...good[2]!, material_id: '' }),
+    line({ ...good[2]!, material_id: 'bad-energy', formation_energy_per_atom: 'abc' }),
+    line(good[2]!),
+  ].join('\n');
+  const path = join(dir, 'mixed.csv.gz');
+  writeFileSync(path, gzipSync(text));
+  // The broken row starts right after the header and the first (multi-line) record.
+  const brokenLine = 2 + line(good[0]!).split('\n').length;
+  return { path, good: good.map((r) => r.material_id!), brokenLine };
+}
+
+describe.each(DATABASE_KINDS)('reference import on %s', (kind) => {
+  let t: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    t = await openTestDatabase(kind, { migrated: true });
+    dir = mkdtempSync(join(tmpdir(), 'matdisc-import-'));
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports good rows, rejects malformed ones with line numbers, and adds nothing on a second run', async () => {
+    const { path, good, brokenLine } = writeMixedCsv(dir);
+    const report = await importReference(t.db, path, { source: 'mixed' });
+    expect(report.read).toBe(6);
+    expect(report.imported).toBe(3);
+    expect(report.rejected.map((r) => r.externalId)).toEqual(['broken-cif', null, 'bad-energy']);
+    expect(report.rejected[0]!.line).toBe(brokenLine);
+    const lines = report.rejected.map((r) => r.line);
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+    expect(report.rejected[1]!.reason).toMatch(/material_id/);
+    expect(report.rejected[2]!.reason).toMatch(/formation_energy_per_atom/);
+    const stored = await t.db.query<{ external_id: string }>(
+      "SELECT external_id FROM reference_phases WHERE source = 'mixed' ORDER BY id",
+    );
+    expect(stored.rows.map((r) => r.external_id)).toEqual(good);
+
+    const again = await importReference(t.db, path, { source: 'mixed' });
+    expect(again.imported).toBe(0);
+    expect(again.already_present).toBe(3);
+    const n = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM structures');
+    expect(Number(n.rows[0]?.n)).toBe(3);
+  });
+
+  it('imports the whole MP-20 binary/ternary test split and places its phases on a hull', async () => {
+    const report = await importReference(t.db, BITERNARY_TEST, { source: 'mp20' });
+    expect(report.read).toBe(7118);
+    expect(report.imported + report.rejected.length).toBe(7118);
+    expect(report.rejected.length).toBeLessThan(10);
+    const hull = await hullOfSystem(t.db, 'Fe-O', 'mp20');
+    const onHull = hull.entries.filter((e) => e.e_above_hull_ev_per_atom === 0).map((e) => e.reduced_formula);
+    expect(onHull).toContain('Fe2O3');
+    for (const e of hull.entries) {
+      expect(e.e_above_hull_ev_per_atom).toBeGreaterThanOrEqual(0);
+      const sum = e.decomposition.reduce((a, d) => a + d.fraction, 0);
+      if (e.decomposition.length) expect(sum).toBeCloseTo(1, 8);
+    }
+  }, 120_000);
+});
