@@ -1,8 +1,4 @@
-/**
- * Temporal workers for matdisc's task queues. Queues name the kind of machine an activity needs
- * (DESIGN.md): `cpu` (database, matching, hull, and the workflows themselves), `dft` (a host that
- * can run pw.x or reach SLURM), `gpu` (generator, MLIP, training), `lab` (robots).
- */
+/** Temporal workers for matdisc's task queues (see `task-queues.ts`). */
 import {
   NativeConnection,
   Worker,
@@ -14,11 +10,9 @@ import { createHelloActivities } from '../activities/hello.js';
 import type { DftRunner } from '../activities/dft-runner.js';
 import type { Database } from '../db/database.js';
 
-export const TASK_QUEUES = ['cpu', 'dft', 'gpu', 'lab'] as const;
-export type TaskQueue = (typeof TASK_QUEUES)[number];
+import { WORKFLOW_TASK_QUEUE, type TaskQueue } from './task-queues.js';
 
-/** The queue workflows run on; activities choose their own queue in the workflow code. */
-export const WORKFLOW_TASK_QUEUE: TaskQueue = 'cpu';
+export { TASK_QUEUES, WORKFLOW_TASK_QUEUE, type TaskQueue } from './task-queues.js';
 
 export interface WorkerDependencies {
   readonly db: Database;

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { Database } from '../../db/database.js';
-import { importReference } from '../../db/import-reference.js';
-import { migrate } from '../../db/migrate.js';
 import { printResult } from '../output.js';
-import { withDatabaseUrl } from '../stack/with-database.js';
 
 export function registerDb(program: Command): void {
   const db = program.command('db').description('database administration');
@@ -12,6 +8,10 @@ export function registerDb(program: Command): void {
     .description('apply pending migrations (DATABASE_URL, else the embedded database in the data dir)')
     .option('--json', 'print {"applied":[...],"current":N}')
     .action(async (opts: { json?: boolean }) => {
+      const { Database } = await import('../../db/database.js');
+      const { migrate } = await import('../../db/migrate.js');
+      const { importReference } = await import('../../db/import-reference.js');
+      const { withDatabaseUrl } = await import('../stack/with-database.js');
       await withDatabaseUrl(async (url) => {
         const database = await Database.connect({ url });
         try {
@@ -42,6 +42,10 @@ export function registerDb(program: Command): void {
     )
     .action(async (file: string, opts: { source?: string; levelOfTheory?: string; json?: boolean }) => {
       const source = opts.source ?? basename(file).replace(/(\.csv|\.cif|\.extxyz|\.xyz)?(\.gz)?$/i, '');
+      const { Database } = await import('../../db/database.js');
+      const { migrate } = await import('../../db/migrate.js');
+      const { importReference } = await import('../../db/import-reference.js');
+      const { withDatabaseUrl } = await import('../stack/with-database.js');
       await withDatabaseUrl(async (url) => {
         const database = await Database.connect({ url });
         try {

@@ -1,10 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
-import { helloCampaign } from '../../workflows/hello.js';
 import { log, printResult } from '../output.js';
-import { dataDir } from '../stack/data-dir.js';
-import { startEmbeddedStack } from '../stack/embedded-stack.js';
-import { WORKFLOW_TASK_QUEUE } from '../worker.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -15,6 +10,11 @@ export function registerDemo(program: Command): void {
     .option('--data-dir <dir>', 'state directory (default: MATDISC_DATA_DIR or .data)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { dataDir?: string; json?: boolean }) => {
+      const { Client, Connection } = await import('@temporalio/client');
+      const { helloCampaign } = await import('../../workflows/hello.js');
+      const { dataDir } = await import('../stack/data-dir.js');
+      const { startEmbeddedStack } = await import('../stack/embedded-stack.js');
+      const { WORKFLOW_TASK_QUEUE } = await import('../worker.js');
       const started = Date.now();
       log('starting the embedded stack (Temporal dev server, PGlite+pgvector, workers)…');
       const stack = await startEmbeddedStack({

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { log } from '../output.js';
-import { dataDir } from '../stack/data-dir.js';
-import { startEmbeddedStack } from '../stack/embedded-stack.js';
 
 export function registerDev(program: Command): void {
   program
@@ -14,6 +12,8 @@ export function registerDev(program: Command): void {
     .option('--ui-port <port>', 'Temporal Web UI port', '8233')
     .option('--db-port <port>', 'PostgreSQL wire-protocol port of the embedded database', '5432')
     .action(async (opts: { dataDir?: string; temporalPort: string; uiPort: string; dbPort: string }) => {
+      const { dataDir } = await import('../stack/data-dir.js');
+      const { startEmbeddedStack } = await import('../stack/embedded-stack.js');
       const stack = await startEmbeddedStack({
         dataDir: opts.dataDir ?? dataDir(),
         temporalPort: Number(opts.temporalPort),

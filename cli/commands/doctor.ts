@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runDoctorChecks } from '../doctor-checks.js';
 import { printResult } from '../output.js';
 
 export function registerDoctor(program: Command): void {
@@ -8,6 +7,7 @@ export function registerDoctor(program: Command): void {
     .description('check every component matdisc needs and print the command that fixes what is missing')
     .option('--json', 'print {"components":[{"name","ok","version","detail"}]}')
     .action(async (opts: { json?: boolean }) => {
+      const { runDoctorChecks } = await import('../doctor-checks.js');
       const components = await runDoctorChecks();
       printResult(Boolean(opts.json), { components }, () =>
         components

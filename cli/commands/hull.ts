@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { Database } from '../../db/database.js';
-import { hullOfSystem } from '../../db/hull-entries.js';
 import { printResult } from '../output.js';
-import { withDatabaseUrl } from '../stack/with-database.js';
 
 export function registerHull(program: Command): void {
   program
@@ -15,6 +12,9 @@ export function registerHull(program: Command): void {
       'print {"system","level_of_theory","entries":[{"entry_id","reduced_formula","formation_energy_per_atom_ev","e_above_hull_ev_per_atom","decomposition"}]}',
     )
     .action(async (opts: { system: string; levelOfTheory?: string; json?: boolean }) => {
+      const { Database } = await import('../../db/database.js');
+      const { hullOfSystem } = await import('../../db/hull-entries.js');
+      const { withDatabaseUrl } = await import('../stack/with-database.js');
       await withDatabaseUrl(async (url) => {
         const db = await Database.connect({ url });
         try {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { printResult } from '../output.js';
-import { formatTable, ReviewerSession } from '../sql-session.js';
-import { withDatabaseUrl } from '../stack/with-database.js';
+import type { ReviewerSession } from '../sql-session.js';
 
 export function registerSql(program: Command): void {
   program
@@ -13,6 +12,8 @@ export function registerSql(program: Command): void {
     .option('-c, --command <sql>', 'run one query and exit')
     .option('--json', 'with -c: print {"fields":[...],"rows":[...]}')
     .action(async (opts: { command?: string; json?: boolean }) => {
+      const { formatTable, ReviewerSession } = await import('../sql-session.js');
+      const { withDatabaseUrl } = await import('../stack/with-database.js');
       await withDatabaseUrl(async (url) => {
         const session = await ReviewerSession.open(url);
         try {
@@ -31,6 +32,7 @@ export function registerSql(program: Command): void {
 
 /** A minimal interactive loop: statements end with ';', `\q` quits. */
 async function repl(session: ReviewerSession): Promise<void> {
+  const { formatTable } = await import('../sql-session.js');
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'matdisc=> ' });
   process.stdout.write(
     'Read-only review session. Views: candidate_review, campaign_summary, hull_entries, training_set. \\q quits.\n',

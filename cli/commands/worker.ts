@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { Database } from '../../db/database.js';
 import { log } from '../output.js';
-import { dataDir } from '../stack/data-dir.js';
-import { startWorkers, TASK_QUEUES, type TaskQueue } from '../worker.js';
 import { join } from 'node:path';
+import { TASK_QUEUES, type TaskQueue } from '../task-queues.js';
 
 function parseQueues(text: string): TaskQueue[] {
   const queues = text
@@ -34,6 +32,9 @@ export function registerWorker(program: Command): void {
         throw new Error(
           'DATABASE_URL is not set: point it at PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/postgres',
         );
+      const { Database } = await import('../../db/database.js');
+      const { dataDir } = await import('../stack/data-dir.js');
+      const { startWorkers } = await import('../worker.js');
       const db = await Database.connect({ url });
       const workers = await startWorkers({
         address,
