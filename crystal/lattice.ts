@@ -34,7 +34,8 @@ export const Lattice = Object.freeze({
   /** Lengths (Å) and angles (degrees): [a, b, c, alpha, beta, gamma]. */
   parameters(m: Mat3): [number, number, number, number, number, number] {
     const [a, b, c] = m.map(norm) as [number, number, number];
-    const angle = (u: Vec3, v: Vec3) => (Math.acos(clamp(dot(u, v) / (norm(u) * norm(v)), -1, 1)) * 180) / Math.PI;
+    const angle = (u: Vec3, v: Vec3) =>
+      (Math.acos(clamp(dot(u, v) / (norm(u) * norm(v)), -1, 1)) * 180) / Math.PI;
     return [a, b, c, angle(m[1], m[2]), angle(m[0], m[2]), angle(m[0], m[1])];
   },
 

@@ -28,7 +28,9 @@ export const Structure = Object.freeze({
   /** Builds a structure and wraps coordinates into [0, 1). Throws naming the bad field. */
   create(lattice: Mat3, species: readonly string[], fracCoords: readonly Vec3[]): Structure {
     if (species.length !== fracCoords.length) {
-      throw new Error(`species has ${species.length} entries but fracCoords has ${fracCoords.length}: they must match`);
+      throw new Error(
+        `species has ${species.length} entries but fracCoords has ${fracCoords.length}: they must match`,
+      );
     }
     if (species.length === 0) throw new Error('structure has no sites: species must not be empty');
     return Object.freeze({
@@ -39,7 +41,11 @@ export const Structure = Object.freeze({
   },
 
   fromCartesian(lattice: Mat3, species: readonly string[], cartCoords: readonly Vec3[]): Structure {
-    return Structure.create(lattice, species, cartCoords.map((x) => Lattice.toFractional(lattice, x)));
+    return Structure.create(
+      lattice,
+      species,
+      cartCoords.map((x) => Lattice.toFractional(lattice, x)),
+    );
   },
 
   cartCoords(s: Structure): Vec3[] {
@@ -64,7 +70,9 @@ export const Structure = Object.freeze({
 
   /** Mass density, g/cm³. */
   density(s: Structure): number {
-    return (Composition.weight(Composition.fromSpecies(s.species)) / Structure.volume(s)) * AMU_PER_A3_IN_G_PER_CM3;
+    return (
+      (Composition.weight(Composition.fromSpecies(s.species)) / Structure.volume(s)) * AMU_PER_A3_IN_G_PER_CM3
+    );
   },
 
   /** Volume per atom, Å³. */

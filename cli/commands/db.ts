@@ -10,7 +10,6 @@ export function registerDb(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const { Database } = await import('../../db/database.js');
       const { migrate } = await import('../../db/migrate.js');
-      const { importReference } = await import('../../db/import-reference.js');
       const { withDatabaseUrl } = await import('../stack/with-database.js');
       await withDatabaseUrl(async (url) => {
         const database = await Database.connect({ url });
