@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,5 +12,10 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
     reporters: ['default'],
+    env: {
+      PSEUDO_DIR:
+        process.env.PSEUDO_DIR ??
+        resolve(import.meta.dirname, '../shared/data/pseudos/SSSP_1.3.0_PBE_efficiency'),
+    },
   },
 });

@@ -57,7 +57,22 @@ export interface RunningWorkers {
   shutdown(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+
+/** Worker state changes are logged at INFO; keep the console for warnings (MATDISC_LOG_LEVEL overrides). */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    const level = (process.env.MATDISC_LOG_LEVEL ?? 'WARN') as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // Already installed by the embedding program (e.g. a test harness): keep theirs.
+  }
+}
+
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
+  installRuntime();
   const connection = await NativeConnection.connect({ address: options.address });
   const activities = createActivities(options.deps);
   const workflowsBundle = await workflowBundle();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { pseudoDir } from '../paths.js';
 import { log, printResult } from '../output.js';
 
 export function registerDemo(program: Command): void {
@@ -19,7 +20,9 @@ export function registerDemo(program: Command): void {
       log('starting the embedded stack (Temporal dev server, PGlite+pgvector, workers)…');
       const stack = await startEmbeddedStack({
         dataDir: opts.dataDir ?? dataDir(),
-        dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner(),
+        dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner({
+          pseudoDir: pseudoDir(),
+        }),
       });
       try {
         const connection = await Connection.connect({ address: stack.temporalAddress });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { pseudoDir } from '../paths.js';
 import { log } from '../output.js';
 
 export function registerDev(program: Command): void {
@@ -19,7 +20,9 @@ export function registerDev(program: Command): void {
         temporalPort: Number(opts.temporalPort),
         temporalUiPort: Number(opts.uiPort),
         databasePort: Number(opts.dbPort),
-        dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner(),
+        dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner({
+          pseudoDir: pseudoDir(),
+        }),
       });
       log(
         `Temporal      ${stack.temporalAddress} (namespace ${stack.namespace})${stack.temporal ? `, UI http://127.0.0.1:${opts.uiPort}` : ''}`,

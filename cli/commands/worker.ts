@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { pseudoDir } from '../paths.js';
 import { log } from '../output.js';
 import { join } from 'node:path';
 import { TASK_QUEUES, type TaskQueue } from '../task-queues.js';
@@ -42,7 +43,9 @@ export function registerWorker(program: Command): void {
         queues,
         deps: {
           db,
-          dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner(),
+          dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner({
+            pseudoDir: pseudoDir(),
+          }),
           workRoot: join(dataDir(), 'work'),
         },
       });
