@@ -4,7 +4,6 @@
  */
 import { Context } from '@temporalio/activity';
 import { join } from 'node:path';
-import { Lattice } from '../crystal/lattice.js';
 import { Structure } from '../crystal/structure.js';
 import type { Database } from '../db/database.js';
 import { insertOnce } from '../db/idempotent-insert.js';

@@ -1,6 +1,8 @@
 /** Temporal workers for matdisc's task queues (see `task-queues.ts`). */
 import {
+  DefaultLogger,
   NativeConnection,
+  Runtime,
   Worker,
   bundleWorkflowCode,
   type WorkflowBundleWithSourceMap,
@@ -9,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import { createHelloActivities } from '../activities/hello.js';
 import type { DftRunner } from '../activities/dft-runner.js';
 import type { Database } from '../db/database.js';
-
 import { WORKFLOW_TASK_QUEUE, type TaskQueue } from './task-queues.js';
 
 export { TASK_QUEUES, WORKFLOW_TASK_QUEUE, type TaskQueue } from './task-queues.js';
