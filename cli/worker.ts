@@ -60,12 +60,12 @@ export interface RunningWorkers {
 
 let runtimeInstalled = false;
 
-/** Worker state changes are logged at INFO; keep the console for warnings (MATDISC_LOG_LEVEL overrides). */
+/** The SDK logs worker state changes and idle queues; keep the console for errors (MATDISC_LOG_LEVEL overrides). */
 function installRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    const level = (process.env.MATDISC_LOG_LEVEL ?? 'WARN') as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+    const level = (process.env.MATDISC_LOG_LEVEL ?? 'ERROR') as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
     Runtime.install({ logger: new DefaultLogger(level) });
   } catch {
     // Already installed by the embedding program (e.g. a test harness): keep theirs.

@@ -45,8 +45,8 @@ export function registerDemo(program: Command): void {
         printResult(Boolean(opts.json), summary, () =>
           [
             `campaign ${campaignId}: ${row.rows[0]?.campaign_status}; DFT ${row.rows[0]?.dft_status}, E = ${Number(row.rows[0]?.energy_ev).toFixed(5)} eV (${Number(row.rows[0]?.energy_per_atom_ev).toFixed(5)} eV/atom), pw.x ${Number(row.rows[0]?.wall_s).toFixed(1)} s`,
-            `total ${summary.wall_s.toFixed(1)} s. Review it in SQL while \`matdisc dev\` runs:`,
-            `  psql postgres://postgres@127.0.0.1:5432/postgres -c "SELECT id, status, energy_ev FROM dft_calculations WHERE campaign_id = '${campaignId}'"`,
+            `total ${summary.wall_s.toFixed(1)} s. Review it (read-only, as the reviewer role):`,
+            `  npx matdisc sql -c "SELECT * FROM campaign_summary WHERE campaign_id = '${campaignId}'"`,
           ].join('\n'),
         );
       } finally {
