@@ -9,6 +9,8 @@ import { registerDev } from './commands/dev.js';
 import { registerDft } from './commands/dft.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHull } from './commands/hull.js';
+import { registerPredict } from './commands/predict.js';
+import { registerRelax } from './commands/relax.js';
 import { registerSql } from './commands/sql.js';
 import { registerWorker } from './commands/worker.js';
 
@@ -25,6 +27,8 @@ registerDemo(program);
 registerDb(program);
 registerDft(program);
 registerHull(program);
+registerPredict(program);
+registerRelax(program);
 registerSql(program);
 registerWorker(program);
 

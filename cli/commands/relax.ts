@@ -56,14 +56,22 @@ interface RelaxCliOptions {
 export function registerRelax(program: Command): void {
   program
     .command('relax')
-    .description('relax structures (atoms and cell) with FIRE and the FrechetCellFilter, all files in one batch')
+    .description(
+      'relax structures (atoms and cell) with FIRE and the FrechetCellFilter, all files in one batch',
+    )
     .argument('<files...>', 'structure files (CIF, POSCAR, extxyz, pw.x); every structure in each is relaxed')
-    .option('--model <name|path>', 'model name in models/mlip/ or a path to an .onnx file (default: the default model of models/mlip/)')
+    .option(
+      '--model <name|path>',
+      'model name in models/mlip/ or a path to an .onnx file (default: the default model of models/mlip/)',
+    )
     .option('--fmax <eV/Å>', 'converged when every atom (and cell) force is below this', positiveNumber, 0.05)
     .option('--steps <n>', 'most FIRE steps per structure', positiveInteger, 500)
     .option('--fixed-cell', 'relax the atoms only, keeping the cell')
     .option('--pressure-gpa <GPa>', 'external pressure for the cell relaxation', finiteNumber, 0)
-    .option('--out <dir>', 'write each relaxed structure to DIR/<name>[-<k>].relaxed.extxyz (with energy, forces, stress)')
+    .option(
+      '--out <dir>',
+      'write each relaxed structure to DIR/<name>[-<k>].relaxed.extxyz (with energy, forces, stress)',
+    )
     .option('--device <auto|cpu|cuda>', 'ONNX Runtime execution provider', parseDevice, 'auto')
     .option(
       '--json',
@@ -87,7 +95,9 @@ export function registerRelax(program: Command): void {
           structures.push(s);
         });
       }
-      const model = await MlipModel.load(await resolveModelPath(opts.model), { executionProviders: opts.device });
+      const model = await MlipModel.load(await resolveModelPath(opts.model), {
+        executionProviders: opts.device,
+      });
       try {
         const started = performance.now();
         const steps = relaxSteps(model, structures, {
@@ -100,7 +110,9 @@ export function registerRelax(program: Command): void {
         while (!next.done) {
           const p = next.value;
           if (p.step % 50 === 0) {
-            log(`step ${p.step}: ${p.nActive} running, ${p.nConverged}/${structures.length} converged, max force ${p.maxFmaxEvPerA.toFixed(4)} eV/Å`);
+            log(
+              `step ${p.step}: ${p.nActive} running, ${p.nConverged}/${structures.length} converged, max force ${p.maxFmaxEvPerA.toFixed(4)} eV/Å`,
+            );
           }
           next = await steps.next();
         }
@@ -112,7 +124,9 @@ export function registerRelax(program: Command): void {
           const { file, index, count } = inputs[k]!;
           let output: string | null = null;
           if (opts.out) {
-            const stem = basename(file).replace(/\.gz$/i, '').replace(/\.[^.]+$/, '');
+            const stem = basename(file)
+              .replace(/\.gz$/i, '')
+              .replace(/\.[^.]+$/, '');
             output = join(opts.out, `${stem}${count > 1 ? `-${index}` : ''}.relaxed.extxyz`);
             const frame = {
               structure: r.structure,

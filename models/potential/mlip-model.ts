@@ -1,0 +1,258 @@
+/**
+ * `MlipModel`: an ONNX potential (one network or a committee) behind the matdisc contract.
+ *
+ * ```ts
+ * const model = await MlipModel.load('models/mlip/committee-v1.onnx');
+ * const [p] = await model.predict([structure]);
+ * p.energyEv; p.forcesEvPerA; p.stressEvPerA3; p.uncertainty.maxForceDevEvPerA;
+ * await model.dispose();
+ * ```
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { Element } from '../../crystal/elements.js';
+import type { Structure } from '../../crystal/structure.js';
+import { assemblePredictions, type RawOutputs } from './assemble.js';
+import { buildBatchGraph, type BatchGraph } from './batch-graph.js';
+import { ContractError, ModelLoadError, UnsupportedElementError } from './errors.js';
+import { cardPathFor, readModelCard, type ModelCard } from './model-card.js';
+import { PotentialProperty, type Prediction } from './prediction.js';
+import {
+  acquireSession,
+  releaseSession,
+  type ExecutionProviderChoice,
+  type PooledSession,
+} from './session-pool.js';
+
+/** Inputs and outputs every matdisc potential has (DESIGN.md, "Contracts"). */
+export const CONTRACT_INPUTS = ['species', 'edge_index', 'edge_vec', 'batch', 'n_structures'] as const;
+export const CONTRACT_OUTPUTS = ['energy', 'edge_grad'] as const;
+
+/** Options of {@link MlipModel.load}. */
+export interface MlipModelOptions {
+  /** 'auto' (default): CUDA when a GPU and the CUDA provider are present, else CPU. */
+  readonly executionProviders?: ExecutionProviderChoice;
+  /** ONNX Runtime intra-op threads (default: ONNX Runtime's choice, one per core). */
+  readonly intraOpThreads?: number;
+  /** Check the file against the card's sha256 (default true). */
+  readonly verifySha256?: boolean;
+  /** Upper bound on edges per ONNX call; larger batches are split (default 2,000,000). */
+  readonly maxEdgesPerCall?: number;
+  /** Where fallbacks and warnings go (default: stderr). */
+  readonly log?: (message: string) => void;
+}
+
+const verifiedHashes = new Map<string, string>(); // "path|mtime|size" -> sha256
+
+export class MlipModel {
+  readonly #pooled: PooledSession;
+  readonly #sessionKey: string;
+  readonly #maxEdges: number;
+  readonly #supported: ReadonlySet<string>;
+  #disposed = false;
+
+  private constructor(
+    /** Absolute path of the .onnx file. */
+    readonly path: string,
+    /** The validated model card. */
+    readonly card: ModelCard,
+    pooled: PooledSession,
+    sessionKey: string,
+    maxEdges: number,
+  ) {
+    this.#pooled = pooled;
+    this.#sessionKey = sessionKey;
+    this.#maxEdges = maxEdges;
+    this.#supported = new Set(card.elements);
+    const props: PotentialProperty[] = ['energy', 'forces', 'stress'];
+    if (card.members > 1) props.push('uncertainty');
+    if (pooled.session.outputNames.includes('embedding')) props.push('embedding');
+    this.implementedProperties = Object.freeze(props);
+  }
+
+  /** Properties this model's predictions carry (STYLE.md D4). */
+  readonly implementedProperties: readonly PotentialProperty[];
+
+  /** Model name, from the card. */
+  get name(): string {
+    return this.card.name;
+  }
+
+  /** Neighbour-list cutoff, Å. */
+  get cutoff(): number {
+    return this.card.cutoff_a;
+  }
+
+  /** Committee size. */
+  get members(): number {
+    return this.card.members;
+  }
+
+  /** The execution provider in use, and why the CPU when CUDA was considered. */
+  get device(): { readonly executionProvider: 'cpu' | 'cuda'; readonly fallbackReason?: string } {
+    const { executionProvider, fallbackReason } = this.#pooled;
+    return fallbackReason ? { executionProvider, fallbackReason } : { executionProvider };
+  }
+
+  /**
+   * Loads `onnxPath` and its card (`<name>.card.json` beside it), checks the sha256 and the
+   * graph's inputs and outputs, and gets a pooled ONNX Runtime session.
+   * Throws {@link ModelLoadError} (or its subclass `ModelCardError`) naming what is wrong.
+   */
+  static async load(onnxPath: string, options: MlipModelOptions = {}): Promise<MlipModel> {
+    const path = resolve(onnxPath);
+    const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+    let info;
+    try {
+      info = await stat(path);
+    } catch (err) {
+      throw new ModelLoadError(`potential ${path} cannot be read: ${(err as Error).message}`, path, {
+        cause: err,
+      });
+    }
+    const card = await readModelCard(cardPathFor(path));
+    if (options.verifySha256 ?? true) {
+      const stamp = `${path}|${info.mtimeMs}|${info.size}`;
+      let sha = verifiedHashes.get(stamp);
+      if (!sha) {
+        sha = createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex');
+        verifiedHashes.set(stamp, sha);
+      }
+      if (sha !== card.sha256) {
+        throw new ModelLoadError(
+          `potential ${path} has sha256 ${sha} but its card says ${card.sha256}: the file and its card do not belong together`,
+          path,
+        );
+      }
+    }
+    const { key, promise } = acquireSession(path, {
+      executionProviders: options.executionProviders ?? 'auto',
+      intraOpThreads: options.intraOpThreads,
+      log,
+    });
+    let pooled: PooledSession;
+    try {
+      pooled = await promise;
+    } catch (err) {
+      await releaseSession(key);
+      throw new ModelLoadError(
+        `potential ${path} could not be opened by ONNX Runtime: ${(err as Error).message}`,
+        path,
+        {
+          cause: err,
+        },
+      );
+    }
+    const missingIn = CONTRACT_INPUTS.filter((n) => !pooled.session.inputNames.includes(n));
+    const missingOut = CONTRACT_OUTPUTS.filter((n) => !pooled.session.outputNames.includes(n));
+    if (missingIn.length || missingOut.length) {
+      await releaseSession(key);
+      throw new ModelLoadError(
+        `potential ${path} does not follow the ${card.format} contract: ` +
+          `missing inputs [${missingIn.join(', ')}], missing outputs [${missingOut.join(', ')}] ` +
+          `(has inputs [${pooled.session.inputNames.join(', ')}], outputs [${pooled.session.outputNames.join(', ')}])`,
+        path,
+      );
+    }
+    return new MlipModel(path, card, pooled, key, options.maxEdgesPerCall ?? 2_000_000);
+  }
+
+  /**
+   * Energy, forces, stress and committee spread of every structure, in as few ONNX calls as
+   * the edge budget allows (usually one). Results are in input order.
+   */
+  async predict(structures: readonly Structure[]): Promise<Prediction[]> {
+    if (this.#disposed) throw new Error(`model ${this.name} has been disposed`);
+    if (structures.length === 0) return [];
+    const zOf = (symbol: string, index: number): number => {
+      if (!this.#supported.has(symbol)) throw new UnsupportedElementError(symbol, this.name, index);
+      return Element.bySymbol(symbol).z;
+    };
+    const results: Prediction[] = [];
+    let chunk: Structure[] = [];
+    let chunkStart = 0;
+    let edgeEstimate = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      const start = chunkStart;
+      const graph = buildBatchGraph(chunk, this.cutoff, (s, i) => zOf(s, start + i));
+      results.push(...(await this.#run(graph)));
+      chunkStart += chunk.length;
+      chunk = [];
+      edgeEstimate = 0;
+    };
+    for (const s of structures) {
+      // Rough edge count: atoms × neighbours in a sphere at ~12 Å³ per atom.
+      const estimate = s.species.length * Math.ceil((4.19 * this.cutoff ** 3) / 12);
+      if (chunk.length > 0 && edgeEstimate + estimate > this.#maxEdges) await flush();
+      chunk.push(s);
+      edgeEstimate += estimate;
+    }
+    await flush();
+    return results;
+  }
+
+  /** Releases this handle's share of the pooled session. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await releaseSession(this.#sessionKey);
+  }
+
+  async #run(graph: BatchGraph): Promise<Prediction[]> {
+    const nA = graph.species.length;
+    const nE = graph.src.length;
+    const session = this.#pooled.session;
+    const feeds: Record<string, ort.Tensor> = {
+      species: new ort.Tensor('int64', graph.species, [nA]),
+      edge_index: new ort.Tensor('int64', graph.edgeIndex, [2, nE]),
+      edge_vec: new ort.Tensor('float32', graph.edgeVec, [nE, 3]),
+      batch: new ort.Tensor('int64', graph.batch, [nA]),
+      n_structures: new ort.Tensor('int64', BigInt64Array.of(BigInt(graph.nStructures)), []),
+    };
+    const wantEmbedding = session.outputNames.includes('embedding');
+    const out = await session.run(
+      feeds,
+      wantEmbedding ? ['energy', 'edge_grad', 'embedding'] : ['energy', 'edge_grad'],
+    );
+    const energy = out.energy!;
+    const grad = out.edge_grad!;
+    const M = this.members;
+    const S = graph.nStructures;
+    if (energy.dims.length !== 2 || energy.dims[0] !== M || energy.dims[1] !== S) {
+      throw new ContractError(
+        `model ${this.name}: output energy has shape [${energy.dims.join(', ')}], expected [members=${M}, structures=${S}] (card says members=${M})`,
+      );
+    }
+    if (grad.dims.length !== 3 || grad.dims[0] !== M || grad.dims[1] !== nE || grad.dims[2] !== 3) {
+      throw new ContractError(
+        `model ${this.name}: output edge_grad has shape [${grad.dims.join(', ')}], expected [${M}, ${nE}, 3]`,
+      );
+    }
+    const raw: RawOutputs = {
+      members: M,
+      energy: floatData(energy, 'energy'),
+      edgeGrad: floatData(grad, 'edge_grad'),
+      ...(wantEmbedding && out.embedding
+        ? {
+            embedding: {
+              data: floatData(out.embedding, 'embedding'),
+              dim: Number(out.embedding.dims[1] ?? 0),
+            },
+          }
+        : {}),
+    };
+    const predictions = assemblePredictions(graph, raw);
+    for (const t of Object.values(out)) t.dispose();
+    return predictions;
+  }
+}
+
+function floatData(t: ort.Tensor, name: string): Float32Array | Float64Array {
+  if (t.data instanceof Float32Array || t.data instanceof Float64Array) return t.data;
+  throw new ContractError(`output ${name} has type ${t.type}: the contract says float32`);
+}
