@@ -2,40 +2,19 @@
  * The `DftRunner` activities use, over Quantum ESPRESSO: a named profile, the local launcher by
  * default, retries and error handlers from `activities/dft/run-calculation.ts`.
  */
-import { createHash } from 'node:crypto';
 import { EngineInputError } from './dft/errors.js';
 import type { Launcher } from './dft/launcher.js';
 import { LocalLauncher } from './dft/launchers/local.js';
 import { QeProfile, type QeProfileName } from './dft/qe/profiles.js';
 import { QeTemplate } from './dft/qe/qe-template.js';
 import { runCalculation } from './dft/run-calculation.js';
+import { qeLevelOfTheory } from './dft-level-of-theory.js';
 import type { DftRunner, DftRunOutcome, DftRunRequest } from './dft-runner.js';
 
 export interface QeDftRunnerOptions {
   /** SSSP folder; default PSEUDO_DIR, else the copy beside a development checkout. */
   readonly pseudoDir?: string | undefined;
   readonly launcher?: Launcher;
-}
-
-/**
- * Settings that change energies (not the path to convergence): results compare on one hull only
- * when this hash is equal. Mixing, diagonalisation and step limits are left out on purpose.
- */
-export function qeLevelOfTheory(profile: QeProfile, pseudoFamily = 'SSSP_1.3.0_PBE_efficiency'): string {
-  const physics = {
-    engine: 'qe',
-    pseudoFamily,
-    kpointDensity: profile.kpointGrid ? null : profile.kpointDensity,
-    kpointGrid: profile.kpointGrid,
-    occupations: profile.occupations,
-    smearing: profile.smearing,
-    degaussRy: profile.degaussRy,
-    spinPolarization: profile.spinPolarization,
-    cutoffScale: profile.cutoffScale,
-    ecutwfcRy: profile.ecutwfcRy,
-    ecutrhoRy: profile.ecutrhoRy,
-  };
-  return `qe:${profile.name}:${createHash('sha256').update(JSON.stringify(physics)).digest('hex').slice(0, 12)}`;
 }
 
 export function createQeDftRunner(options: QeDftRunnerOptions = {}): DftRunner {

@@ -8,6 +8,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
+import { createDftActivities } from '../activities/dft-calculation.js';
 import { createHelloActivities } from '../activities/hello.js';
 import type { DftRunner } from '../activities/dft-runner.js';
 import type { Database } from '../db/database.js';
@@ -19,6 +20,8 @@ export interface WorkerDependencies {
   readonly db: Database;
   readonly dft: DftRunner;
   readonly workRoot: string;
+  /** SSSP pseudopotentials for QE (default: PSEUDO_DIR). */
+  readonly pseudoDir?: string | undefined;
 }
 
 export interface WorkerOptions {
@@ -49,7 +52,7 @@ function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 export function createActivities(deps: WorkerDependencies) {
-  return { ...createHelloActivities(deps) };
+  return { ...createHelloActivities(deps), ...createDftActivities(deps) };
 }
 
 export interface RunningWorkers {

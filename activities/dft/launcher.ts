@@ -94,11 +94,26 @@ export interface Launcher {
 export async function runJob(
   launcher: Launcher,
   job: JobSpec,
-  options: { readonly signal?: AbortSignal; readonly onOutput?: (chunk: string) => void } = {},
+  options: {
+    readonly signal?: AbortSignal;
+    readonly onOutput?: (chunk: string) => void;
+    /** Called with the id right after submission (persist it to re-attach after a crash). */
+    readonly onSubmitted?: (jobId: string) => void | Promise<void>;
+    /** A job submitted earlier (by a crashed worker): attach to it instead of submitting. */
+    readonly jobId?: string;
+  } = {},
 ): Promise<{ jobId: string; exit: JobExit }> {
   const { signal, onOutput } = options;
   signal?.throwIfAborted();
-  const jobId = await launcher.submit(job);
+  const jobId = options.jobId ?? (await launcher.submit(job));
+  if (!options.jobId) {
+    try {
+      await options.onSubmitted?.(jobId);
+    } catch (err) {
+      await launcher.cancel(jobId);
+      throw err;
+    }
+  }
   let cancelling: Promise<void> | undefined;
   const onAbort = () => {
     cancelling = launcher.cancel(jobId);

@@ -55,6 +55,36 @@ export interface RunCalculationInput<P> {
   readonly timeoutMs?: number;
   /** Keep the engine's scratch folders (wavefunctions, charge density). Default false. */
   readonly keepScratch?: boolean;
+  /**
+   * Called once a job is submitted, before waiting for it: persist `jobId` (heartbeat details,
+   * the database) so a retry after a worker crash can resume instead of submitting again.
+   */
+  readonly onSubmitted?: (job: SubmittedJob<P>) => void | Promise<void>;
+  /** Called after each finished attempt (e.g. to store the attempt history as it grows). */
+  readonly onAttempt?: (attempt: Attempt<P>) => void | Promise<void>;
+  /** Continue a calculation a crashed worker left: its finished attempts and its running job. */
+  readonly resume?: ResumeState<P>;
+}
+
+/** The attempt in flight, as `onSubmitted` reports it and `resume.running` takes it back. */
+export interface SubmittedJob<P> {
+  readonly attempt: number;
+  readonly jobId: string;
+  readonly directory: string;
+  readonly params: P;
+  readonly structure: Structure;
+  readonly change: AttemptChange | null;
+  readonly resolved: Readonly<Record<string, unknown>>;
+}
+
+export interface ResumeState<P> {
+  /** Attempts that finished before the crash, in order. */
+  readonly history: readonly Attempt<P>[];
+  /**
+   * The job that was running. If the launcher still knows it (SLURM), it is re-attached, not
+   * resubmitted; if not (a local job died with its worker), that attempt starts again.
+   */
+  readonly running?: SubmittedJob<P>;
 }
 
 export interface DftOutcome<P> {
@@ -86,19 +116,37 @@ export async function runCalculation<P>(input: RunCalculationInput<P>): Promise<
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1))
     throw new RangeError(`maxAttempts must be an integer >= 1, got ${maxAttempts}`);
   const workRoot = resolve(input.workRoot);
-  const attempts: Attempt<P>[] = [];
-  const workDirs: string[] = [];
+  const attempts: Attempt<P>[] = [...(input.resume?.history ?? [])];
+  const workDirs: string[] = attempts.map((a) => a.directory);
   let params = input.profile;
   let structure = input.structure;
   let change: AttemptChange | null = null;
+  let running = input.resume?.running;
+  if (attempts.length > 0 && !running) {
+    // The crash came between attempts: ask the handlers again for the next one.
+    const last = attempts.at(-1)!;
+    const next = await nextAttempt(input, attempts, last, structure);
+    if (next.done) return next.done;
+    ({ params, structure, change } = next);
+  }
 
-  for (let index = 0; ; index++) {
+  for (let index = attempts.length; ; index++) {
     signal?.throwIfAborted();
     const directory = join(workRoot, `attempt-${index}`);
-    await rm(directory, { recursive: true, force: true });
-    await mkdir(directory, { recursive: true });
+    let jobId: string | undefined;
+    let written: { resolved: Readonly<Record<string, unknown>> };
+    if (running && running.attempt === index && (await launcher.status(running.jobId)).state !== 'unknown') {
+      ({ params, structure, change } = running);
+      jobId = running.jobId;
+      written = { resolved: running.resolved };
+    } else {
+      if (running?.attempt === index) ({ params, structure, change } = running);
+      await rm(directory, { recursive: true, force: true });
+      await mkdir(directory, { recursive: true });
+      written = await engine.writeInputs(structure, params, directory);
+    }
+    running = undefined;
     workDirs.push(directory);
-    const written = await engine.writeInputs(structure, params, directory);
     const argv = engine.argv(params, launcher.parallel);
 
     // A throwing progress callback cancels the job; its error is what we rethrow.
@@ -118,17 +166,29 @@ export async function runCalculation<P>(input: RunCalculationInput<P>): Promise<
     };
     let exit;
     try {
-      ({ exit } = await runJob(
-        launcher,
-        {
-          argv,
+      const job = {
+        argv,
+        directory,
+        stdoutFile: engine.stdoutFile,
+        stderrFile: engine.stderrFile,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      };
+      const onSubmitted = async (id: string) =>
+        input.onSubmitted?.({
+          attempt: index,
+          jobId: id,
           directory,
-          stdoutFile: engine.stdoutFile,
-          stderrFile: engine.stderrFile,
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        },
-        { signal: local.signal, onOutput },
-      ));
+          params,
+          structure,
+          change,
+          resolved: written.resolved,
+        });
+      ({ exit } = await runJob(launcher, job, {
+        signal: local.signal,
+        onOutput,
+        onSubmitted,
+        ...(jobId ? { jobId } : {}),
+      }));
     } finally {
       signal?.removeEventListener('abort', forward);
     }
@@ -152,6 +212,7 @@ export async function runCalculation<P>(input: RunCalculationInput<P>): Promise<
       signal: exit.signal,
     };
     attempts.push(attempt);
+    await input.onAttempt?.(attempt);
     const partial = assessment.result ? { result: assessment.result } : {};
 
     if (assessment.outcome === 'converged') {
@@ -163,14 +224,52 @@ export async function runCalculation<P>(input: RunCalculationInput<P>): Promise<
         directory,
       });
     }
-    if (attempts.length >= maxAttempts) {
-      const reason = `gave up after ${attempts.length} attempt(s): ${assessment.reason}`;
-      return { status: 'failed', reason, ...partial, attempts, workDirs };
-    }
-    const decision = engine.handle({ attempt, history: attempts, result: assessment.result, structure });
-    if (decision.action === 'give_up') {
-      return { status: 'failed', reason: decision.reason, ...partial, attempts, workDirs };
-    }
-    ({ params, structure, change } = decision);
+    const next = await nextAttempt(
+      input,
+      attempts,
+      attempt,
+      structure,
+      assessment.result ?? undefined,
+      workDirs,
+    );
+    if (next.done) return next.done;
+    ({ params, structure, change } = next);
   }
+}
+
+type Next<P> =
+  | {
+      readonly done: DftOutcome<P>;
+      readonly params?: never;
+      readonly structure?: never;
+      readonly change?: never;
+    }
+  | {
+      readonly done?: never;
+      readonly params: P;
+      readonly structure: Structure;
+      readonly change: AttemptChange | null;
+    };
+
+/** After a failed attempt: the handlers' next parameters, or the failed outcome. */
+async function nextAttempt<P>(
+  input: RunCalculationInput<P>,
+  attempts: Attempt<P>[],
+  attempt: Attempt<P>,
+  structure: Structure,
+  result?: DftResult,
+  workDirs: string[] = attempts.map((a) => a.directory),
+): Promise<Next<P>> {
+  const partial = result ? { result } : {};
+  if (attempt.outcome === 'converged') {
+    return { done: { status: 'converged', reason: attempt.reason, ...partial, attempts, workDirs } };
+  }
+  if (attempts.length >= (input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
+    const reason = `gave up after ${attempts.length} attempt(s): ${attempt.reason}`;
+    return { done: { status: 'failed', reason, ...partial, attempts, workDirs } };
+  }
+  const decision = input.engine.handle({ attempt, history: attempts, result: result ?? null, structure });
+  if (decision.action === 'give_up')
+    return { done: { status: 'failed', reason: decision.reason, ...partial, attempts, workDirs } };
+  return { params: decision.params, structure: decision.structure, change: decision.change };
 }

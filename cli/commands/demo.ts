@@ -19,6 +19,7 @@ export function registerDemo(program: Command): void {
       const started = Date.now();
       log('starting the embedded stack (Temporal dev server, PGlite+pgvector, workers)…');
       const stack = await startEmbeddedStack({
+        pseudoDir: pseudoDir(),
         dataDir: opts.dataDir ?? dataDir(),
         dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner({
           pseudoDir: pseudoDir(),

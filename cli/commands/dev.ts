@@ -16,6 +16,7 @@ export function registerDev(program: Command): void {
       const { dataDir } = await import('../stack/data-dir.js');
       const { startEmbeddedStack } = await import('../stack/embedded-stack.js');
       const stack = await startEmbeddedStack({
+        pseudoDir: pseudoDir(),
         dataDir: opts.dataDir ?? dataDir(),
         temporalPort: Number(opts.temporalPort),
         temporalUiPort: Number(opts.uiPort),

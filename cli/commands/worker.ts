@@ -47,6 +47,7 @@ export function registerWorker(program: Command): void {
             pseudoDir: pseudoDir(),
           }),
           workRoot: join(dataDir(), 'work'),
+          pseudoDir: pseudoDir(),
         },
       });
       log(`worker on ${address}, queues ${queues.join(', ')}; Ctrl-C stops it`);

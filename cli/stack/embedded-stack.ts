@@ -25,6 +25,8 @@ export interface EmbeddedStackOptions {
   readonly databasePort?: number;
   readonly queues?: readonly TaskQueue[];
   readonly dft: DftRunner;
+  /** SSSP pseudopotentials for the DFT activities (default: PSEUDO_DIR). */
+  readonly pseudoDir?: string | undefined;
   /** Start workers (default true). */
   readonly workers?: boolean;
 }
@@ -79,7 +81,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         address: temporalAddress,
         namespace,
         queues: options.queues ?? TASK_QUEUES,
-        deps: { db, dft: options.dft, workRoot: dataDirUnder(root, 'work') },
+        deps: { db, dft: options.dft, workRoot: dataDirUnder(root, 'work'), pseudoDir: options.pseudoDir },
       });
       stoppers.push(() => workers!.shutdown());
     }
