@@ -26,7 +26,10 @@ export interface LatticeMapping {
 }
 
 /** Lattice points (integer coordinates and Cartesian vectors, Å) within `radius` Å of the origin. */
-export function latticePointsInSphere(lattice: Mat3, radius: number): { frac: Vec3[]; cart: Vec3[]; dist: number[] } {
+export function latticePointsInSphere(
+  lattice: Mat3,
+  radius: number,
+): { frac: Vec3[]; cart: Vec3[]; dist: number[] } {
   const widths = perpendicularWidths(lattice);
   const reach = widths.map((w) => Math.ceil(radius / w)) as [number, number, number];
   const frac: Vec3[] = [];
@@ -72,7 +75,11 @@ export function* latticeMappings(
     const x = (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (Math.hypot(...u) * Math.hypot(...v));
     return (Math.acos(Math.min(1, Math.max(-1, x))) * 180) / Math.PI;
   };
-  const [alpha, beta, gamma] = [angle(target[1], target[2]), angle(target[0], target[2]), angle(target[0], target[1])];
+  const [alpha, beta, gamma] = [
+    angle(target[1], target[2]),
+    angle(target[0], target[2]),
+    angle(target[0], target[1]),
+  ];
   const points = latticePointsInSphere(searched, Math.max(...lengths) * (1 + ltol));
   const candidates = lengths.map((len) => {
     const idx: number[] = [];

@@ -40,7 +40,8 @@ export function linearSumAssignment(cost: readonly ArrayLike<number>[]): Assignm
   const n = cost.length;
   if (n === 0) return Object.freeze({ rowToCol: new Int32Array(0), cost: 0 });
   const m = cost[0]!.length;
-  if (n > m) throw new RangeError(`cost matrix has ${n} rows but ${m} columns: rows must not outnumber columns`);
+  if (n > m)
+    throw new RangeError(`cost matrix has ${n} rows but ${m} columns: rows must not outnumber columns`);
   for (let i = 0; i < n; i++) {
     const row = cost[i]!;
     if (row.length !== m) throw new RangeError(`cost row ${i} has ${row.length} entries, expected ${m}`);

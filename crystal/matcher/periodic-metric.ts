@@ -6,7 +6,7 @@
  * basis that search contains the shortest vector (a Niggli cell is Buerger-reduced, and its
  * Voronoi-relevant vectors have coefficients in {-1, 0, 1}).
  */
-import { inverse3, type Mat3, type Vec3 } from '../lattice.js';
+import { inverse3, type Mat3 } from '../lattice.js';
 import { niggliReduce } from '../niggli.js';
 
 /** Shortest-image queries on one lattice; build with {@link PeriodicMetric.create}. */
@@ -72,8 +72,3 @@ export const PeriodicMetric = Object.freeze({
     });
   },
 });
-
-/** f wrapped into [0, 1) per component. */
-export function wrapFrac(f: Vec3): Vec3 {
-  return [f[0] - Math.floor(f[0]), f[1] - Math.floor(f[1]), f[2] - Math.floor(f[2])];
-}

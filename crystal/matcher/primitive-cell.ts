@@ -48,7 +48,8 @@ export interface PrimitiveCellOptions {
  */
 export function primitiveStructure(s: Structure, options: PrimitiveCellOptions = {}): Structure {
   const tolerance = options.tolerance ?? 0.25;
-  if (!(tolerance > 0)) throw new RangeError(`primitive cell tolerance must be a positive number of Å, got ${tolerance}`);
+  if (!(tolerance > 0))
+    throw new RangeError(`primitive cell tolerance must be a positive number of Å, got ${tolerance}`);
   let current = Structure.niggli(s);
   for (let pass = 0; pass < 8; pass++) {
     const smaller = reduceOnce(current, tolerance);
@@ -114,12 +115,9 @@ function reduceOnce(s: Structure, tolerance: number): Structure | null {
     ...translations.map((t) => t.map((x) => Math.round(order * x))),
   ];
   const basis = integerRowBasis(generators);
-  let det = Math.round(det3(basis));
+  const det = Math.round(det3(basis));
   if (Math.abs(det) !== order * order) return null;
-  if (det < 0) {
-    basis[0] = basis[0]!.map((x) => -x) as unknown as Vec3;
-    det = -det;
-  }
+  if (det < 0) basis[0] = basis[0]!.map((x) => -x) as unknown as Vec3; // keep the handedness
   const p = basis.map((r) => r.map((x) => x / order)) as unknown as Mat3;
   const lattice = matmul3(p, s.lattice);
   const pInv = inverse3(p);
@@ -128,13 +126,11 @@ function reduceOnce(s: Structure, tolerance: number): Structure | null {
   if (!found || !orbitsSeparated(s, found.orbitOf, lattice, pInv, tolerance)) return null;
   const orbits = found.orbits;
   const species = orbits.map((o) => s.species[o.site]!);
-  const fracCoords = orbits.map(
-    (o): Vec3 => [
-      o.mean[0] * pInv[0][0] + o.mean[1] * pInv[1][0] + o.mean[2] * pInv[2][0],
-      o.mean[0] * pInv[0][1] + o.mean[1] * pInv[1][1] + o.mean[2] * pInv[2][1],
-      o.mean[0] * pInv[0][2] + o.mean[1] * pInv[1][2] + o.mean[2] * pInv[2][2],
-    ],
-  );
+  const fracCoords = orbits.map((o): Vec3 => [
+    o.mean[0] * pInv[0][0] + o.mean[1] * pInv[1][0] + o.mean[2] * pInv[2][0],
+    o.mean[0] * pInv[0][1] + o.mean[1] * pInv[1][1] + o.mean[2] * pInv[2][1],
+    o.mean[0] * pInv[0][2] + o.mean[1] * pInv[1][2] + o.mean[2] * pInv[2][2],
+  ]);
   return Structure.niggli(Structure.create(lattice, species, fracCoords));
 }
 
@@ -156,17 +152,28 @@ function leastFrequentSites(species: readonly string[]): number[] {
  * not coincide within `tolerance` in the primitive cell, unless they already lie within twice
  * the tolerance in the original cell.
  */
-function orbitsSeparated(s: Structure, orbitOf: Int32Array, lattice: Mat3, pInv: Mat3, tolerance: number): boolean {
+function orbitsSeparated(
+  s: Structure,
+  orbitOf: Int32Array,
+  lattice: Mat3,
+  pInv: Mat3,
+  tolerance: number,
+): boolean {
   const primitive = PeriodicMetric.create(lattice);
   const original = PeriodicMetric.create(s.lattice);
-  const g = s.fracCoords.map((f) => [0, 1, 2].map((c) => f[0] * pInv[0][c]! + f[1] * pInv[1][c]! + f[2] * pInv[2][c]!));
+  const g = s.fracCoords.map((f) =>
+    [0, 1, 2].map((c) => f[0] * pInv[0][c]! + f[1] * pInv[1][c]! + f[2] * pInv[2][c]!),
+  );
   const f = s.fracCoords;
   for (let i = 0; i < f.length; i++)
     for (let k = i + 1; k < f.length; k++) {
       if (s.species[i] !== s.species[k] || orbitOf[i] === orbitOf[k]) continue;
       const [gi, gk] = [g[i]!, g[k]!];
       if (primitive.shortest(gi[0]! - gk[0]!, gi[1]! - gk[1]!, gi[2]! - gk[2]!) >= tolerance ** 2) continue;
-      if (original.shortest(f[i]![0] - f[k]![0], f[i]![1] - f[k]![1], f[i]![2] - f[k]![2]) >= (2 * tolerance) ** 2) {
+      if (
+        original.shortest(f[i]![0] - f[k]![0], f[i]![1] - f[k]![1], f[i]![2] - f[k]![2]) >=
+        (2 * tolerance) ** 2
+      ) {
         return false;
       }
     }

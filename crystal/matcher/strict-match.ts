@@ -88,7 +88,11 @@ export function strictMatch(input: StrictMatchInput): StrictMatch | null {
   for (const frame of frames(input)) {
     const { f1, f2, avg, scale } = frame;
     const normalization = (n / Math.abs(det3(avg))) ** (1 / 3);
-    const fracTol = perpendicularWidths(avg).map((d) => (2 * stol) / (normalization * d)) as [number, number, number];
+    const fracTol = perpendicularWidths(avg).map((d) => (2 * stol) / (normalization * d)) as [
+      number,
+      number,
+      number,
+    ];
     let metric: PeriodicMetric | null = null;
     for (const j0 of anchors1) {
       const t: Vec3 = [
@@ -231,28 +235,36 @@ function cartesianDistances(
   const n = f2.length / 3;
   const mapping = new Int32Array(n);
   const vecs = new Float64Array(3 * n);
-  const v = new Float64Array(3);
   members2.forEach((rows, c) => {
     const cols = members1[c]!;
-    const all = rows.map(() => new Float64Array(3 * cols.length));
-    const cost = rows.map((i, r) =>
-      Float64Array.from(cols, (j, q) => {
-        const d2 = metric.shortest(
-          f1[3 * j]! - f2[3 * i]! - t[0],
-          f1[3 * j + 1]! - f2[3 * i + 1]! - t[1],
-          f1[3 * j + 2]! - f2[3 * i + 2]! - t[2],
-          v,
+    const k = cols.length;
+    const all = new Float64Array(3 * rows.length * k); // shortest vectors, row-major
+    const cost: Float64Array[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r]!;
+      const row = new Float64Array(k);
+      const x = f2[3 * i]! + t[0];
+      const y = f2[3 * i + 1]! + t[1];
+      const z = f2[3 * i + 2]! + t[2];
+      for (let q = 0; q < k; q++) {
+        const j = cols[q]!;
+        row[q] = metric.shortest(
+          f1[3 * j]! - x,
+          f1[3 * j + 1]! - y,
+          f1[3 * j + 2]! - z,
+          all,
+          3 * (r * k + q),
         );
-        all[r]!.set(v, 3 * q);
-        return d2;
-      }),
-    );
+      }
+      cost.push(row);
+    }
     const { rowToCol } = linearSumAssignment(cost);
-    rows.forEach((i, r) => {
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r]!;
       const q = rowToCol[r]!;
       mapping[i] = cols[q]!;
-      vecs.set(all[r]!.subarray(3 * q, 3 * q + 3), 3 * i);
-    });
+      for (let d = 0; d < 3; d++) vecs[3 * i + d] = all[3 * (r * k + q) + d]!;
+    }
   });
   const mean = [0, 0, 0];
   for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) mean[k]! += vecs[3 * i + k]! / n;

@@ -153,7 +153,9 @@ export class StructureMatcher {
   reducedStructure(s: Structure): Structure {
     let r = this.#reduced.get(s);
     if (!r) {
-      r = this.primitiveCell ? primitiveStructure(s, { tolerance: this.primitiveTolerance }) : Structure.niggli(s);
+      r = this.primitiveCell
+        ? primitiveStructure(s, { tolerance: this.primitiveTolerance })
+        : Structure.niggli(s);
       this.#reduced.set(s, r);
     }
     return r;
