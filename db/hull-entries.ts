@@ -86,13 +86,11 @@ export async function hullOfSystem(
       e_above_hull_ev_per_atom: eAbove,
       decomposition:
         eAbove > 0
-          ? pd
-              .decomposition(entry.composition)
-              .map((d) => ({
-                entry_id: d.entry.id,
-                reduced_formula: byId.get(d.entry.id)?.reduced_formula ?? d.entry.id.replace('element:', ''),
-                fraction: d.fraction,
-              }))
+          ? pd.decomposition(entry.composition).map((d) => ({
+              entry_id: d.entry.id,
+              reduced_formula: byId.get(d.entry.id)?.reduced_formula ?? d.entry.id.replace('element:', ''),
+              fraction: d.fraction,
+            }))
           : [],
     };
   });
