@@ -6,6 +6,7 @@
 import { checkValidity } from '../crystal/validity.js';
 import type { Structure } from '../crystal/structure.js';
 import type { Database } from './database.js';
+import { fingerprintSql } from './fingerprint-sql.js';
 import { readReferenceRecords, type ReferenceRecord, type RejectedRecord } from './reference-records.js';
 import { toSqlValue } from './sql-value.js';
 import { structureRow } from './structure-row.js';
@@ -14,8 +15,8 @@ export interface ImportReferenceOptions {
   readonly source: string;
   /** Phases compare on one hull only within one level of theory; default: the source name. */
   readonly levelOfTheory?: string;
-  /** pgvector text of a structure's fingerprint, when a fingerprint function is available. */
-  readonly fingerprint?: (s: Structure) => string;
+  /** pgvector text of a structure's fingerprint (default: `fingerprintSql`); null skips them. */
+  readonly fingerprint?: ((s: Structure) => string) | null;
   readonly batchSize?: number;
 }
 
@@ -47,7 +48,8 @@ export async function importReference(
   let imported = 0;
   let batch: Ready[] = [];
   const flush = async () => {
-    if (batch.length) imported += await writeBatch(db, batch, options.source, level, options.fingerprint);
+    const fp = options.fingerprint === undefined ? fingerprintSql : options.fingerprint;
+    if (batch.length) imported += await writeBatch(db, batch, options.source, level, fp ?? undefined);
     batch = [];
   };
   for await (const item of readReferenceRecords(file)) {
@@ -90,7 +92,7 @@ async function writeBatch(
   batch: readonly Ready[],
   source: string,
   level: string,
-  fingerprint: ImportReferenceOptions['fingerprint'],
+  fingerprint: ((s: Structure) => string) | undefined,
 ): Promise<number> {
   return db.transaction(async (client) => {
     const keys = batch.map((b) => `reference:${source}:${level}:${b.record.externalId}`);

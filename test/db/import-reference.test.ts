@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mat3, Vec3 } from '../../crystal/lattice.js';
+import { Structure } from '../../crystal/structure.js';
+import { fingerprintSql } from '../../db/fingerprint-sql.js';
 import { hullOfSystem } from '../../db/hull-entries.js';
+import { structureFromRow } from '../../db/structure-row.js';
 import { importReference } from '../../db/import-reference.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
@@ -71,9 +75,20 @@ describe.each(DATABASE_KINDS)('reference import on %s', (kind) => {
     const n = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM structures');
     expect(Number(n.rows[0]?.n)).toBe(3);
   });
+});
+
+describe('MP-20 import into the embedded database', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase('pglite', { migrated: true });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('imports the whole MP-20 binary/ternary test split and places its phases on a hull', async () => {
     const report = await importReference(t.db, BITERNARY_TEST, { source: 'mp20' });
+    console.log(`MP-20 biternary test import: ${report.read} rows in ${report.wall_s.toFixed(1)} s`);
     expect(report.read).toBe(7118);
     expect(report.imported + report.rejected.length).toBe(7118);
     expect(report.rejected.length).toBeLessThan(10);
@@ -85,5 +100,26 @@ describe.each(DATABASE_KINDS)('reference import on %s', (kind) => {
       const sum = e.decomposition.reduce((a, d) => a + d.fraction, 0);
       if (e.decomposition.length) expect(sum).toBeCloseTo(1, 8);
     }
-  }, 120_000);
+    // The fingerprint pre-filter finds a stored material from a rotated, re-ordered copy of it.
+    const { rows } = await t.db.query<{
+      id: string;
+      species: string[];
+      lattice_a: Mat3;
+      frac_coords: Vec3[];
+    }>(
+      "SELECT s.id::text AS id, species, lattice_a, frac_coords FROM structures s JOIN reference_phases r ON r.structure_id = s.id WHERE r.external_id = 'mp-19770'",
+    );
+    const stored = structureFromRow(rows[0]!);
+    const order = stored.species.map((_, i) => i).reverse();
+    const rotated = Structure.create(
+      stored.lattice.map(([x, y, z]) => [-y, x, z] as Vec3) as unknown as Mat3,
+      order.map((i) => stored.species[i]!),
+      order.map((i) => stored.fracCoords[i]!),
+    );
+    const nearest = await t.db.query<{ id: string }>(
+      'SELECT id::text AS id FROM structures ORDER BY fingerprint <-> $1::vector LIMIT 5',
+      [fingerprintSql(rotated)],
+    );
+    expect(nearest.rows.map((r) => r.id)).toContain(rows[0]!.id);
+  }, 300_000);
 });
