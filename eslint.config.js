@@ -3,10 +3,34 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const ioModules = ['onnxruntime-node', 'execa', 'pg', 'pgvector', '@electric-sql/*', 'node:*', 'fs', 'path', 'child_process', 'os', 'crypto'];
+const ioModules = [
+  'onnxruntime-node',
+  'execa',
+  'pg',
+  'pgvector',
+  '@electric-sql/*',
+  'node:*',
+  'fs',
+  'path',
+  'child_process',
+  'os',
+  'crypto',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.venv/', '.data/', '.cache/', 'models/training/', 'coverage/', 'test-artifacts/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.venv/',
+      '.data/',
+      '.cache/',
+      '.scratch/',
+      'models/training/',
+      'coverage/',
+      'test-artifacts/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,7 +44,15 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ioModules.map((group) => ({ group: [group], message: 'Workflows are deterministic: do I/O in activities.' })) }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ioModules.map((group) => ({
+            group: [group],
+            message: 'Workflows are deterministic: do I/O in activities.',
+          })),
+        },
+      ],
     },
   },
   {

@@ -41,7 +41,9 @@ function rng(seed: number) {
 
 function makeVectors(n: number, seed: number): number[][] {
   const r = rng(seed);
-  const centres = Array.from({ length: Math.max(10, Math.floor(n / 20)) }, () => Array.from({ length: DIM }, () => Math.abs(r.normal())));
+  const centres = Array.from({ length: Math.max(10, Math.floor(n / 20)) }, () =>
+    Array.from({ length: DIM }, () => Math.abs(r.normal())),
+  );
   return Array.from({ length: n }, () => {
     const c = centres[Math.floor(r.uniform() * centres.length)]!;
     return c.map((x) => Math.max(0, x + 0.15 * r.normal()));
@@ -75,13 +77,21 @@ async function ingest(db: Database, vectors: number[][]): Promise<number> {
   return vectors.length / ((performance.now() - t0) / 1000);
 }
 
-async function knn(db: Database, query: number[], exact: boolean, efSearch = 40): Promise<{ ids: string[]; ms: number }> {
+async function knn(
+  db: Database,
+  query: number[],
+  exact: boolean,
+  efSearch = 40,
+): Promise<{ ids: string[]; ms: number }> {
   const client = await db.pool.connect();
   try {
     await client.query(exact ? 'SET enable_indexscan = off' : 'SET enable_indexscan = on');
     await client.query(`SET hnsw.ef_search = ${efSearch}`);
     const t0 = performance.now();
-    const res = await client.query<{ id: string }>('SELECT id::text AS id FROM structures ORDER BY fingerprint <-> $1::vector LIMIT 10', [toSql(query)]);
+    const res = await client.query<{ id: string }>(
+      'SELECT id::text AS id FROM structures ORDER BY fingerprint <-> $1::vector LIMIT 10',
+      [toSql(query)],
+    );
     return { ids: res.rows.map((r) => r.id), ms: performance.now() - t0 };
   } finally {
     await client.query('RESET enable_indexscan');
