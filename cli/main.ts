@@ -3,6 +3,7 @@
  * `cli/commands/<name>.ts`; every one that returns data takes `--json`.
  */
 import { Command } from 'commander';
+import { registerCampaign } from './commands/campaign.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
@@ -25,6 +26,7 @@ const program = new Command('matdisc')
 registerDoctor(program);
 registerDev(program);
 registerDemo(program);
+registerCampaign(program);
 registerDb(program);
 registerDft(program);
 registerHull(program);

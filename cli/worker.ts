@@ -8,6 +8,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
+import { createCampaignActivities } from '../activities/campaign/index.js';
 import { createDftActivities } from '../activities/dft-calculation.js';
 import { createHelloActivities } from '../activities/hello.js';
 import type { DftRunner } from '../activities/dft-runner.js';
@@ -52,7 +53,11 @@ function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 export function createActivities(deps: WorkerDependencies) {
-  return { ...createHelloActivities(deps), ...createDftActivities(deps) };
+  return {
+    ...createHelloActivities(deps),
+    ...createDftActivities(deps),
+    ...createCampaignActivities(deps),
+  };
 }
 
 export interface RunningWorkers {

@@ -4,3 +4,5 @@
  * activities are imported as types only (lint enforces it).
  */
 export { helloCampaign } from './hello.js';
+export { discoveryCampaign } from './campaign.js';
+export { dftCandidate } from './dft-candidate.js';

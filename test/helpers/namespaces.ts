@@ -2,5 +2,12 @@
  * Temporal namespaces the shared test server creates at start: each suite that runs workers gets
  * its own, so suites running in parallel never pick up each other's tasks.
  */
-export const TEST_NAMESPACES = ['skeleton-pglite', 'skeleton-postgres', 'misc'] as const;
+export const TEST_NAMESPACES = [
+  'skeleton-pglite',
+  'skeleton-postgres',
+  'misc',
+  'campaign-e2e',
+  'campaign-signals',
+  'campaign-failures',
+] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

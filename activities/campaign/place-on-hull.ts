@@ -1,0 +1,147 @@
+/**
+ * `placeOnHull` (cpu): predicted formation energies and energies above the hull of the round's
+ * unique candidates, entirely at the MLIP's level of theory (DESIGN.md: E_f against references
+ * computed at the same level).
+ *
+ * - Elemental references μ_el: the lowest energy per atom the round's MLIP reaches when it relaxes
+ *   the simple elemental cells of `prototypes.ts` (fcc, bcc, sc, diamond) and any unary reference
+ *   phase stored for that element. Stored in `elemental_references` under level `mlip:<version>`,
+ *   so a model version computes them once.
+ * - The hull: the elements at 0 plus every stored reference phase of the chemical system and its
+ *   subsystems, relaxed and scored by the same MLIP. Candidates are measured against it without
+ *   joining it, so a negative e_above_hull means "below the known hull".
+ *
+ * The MLIP is imperfect, so these are predictions; the DFT labels decide (record-round-summary.ts).
+ */
+import { parseFormula, PDEntry, PhaseDiagram, formationEnergyPerAtom } from '../../crystal/hull/index.js';
+import type { Structure } from '../../crystal/structure.js';
+import type { Database } from '../../db/database.js';
+import { subsystems } from '../../db/hull-entries.js';
+import { structureFromRow } from '../../db/structure-row.js';
+import { MlipModel } from '../../models/potential/index.js';
+import { relax } from '../../models/relax/index.js';
+import type { CampaignConfig } from '../../workflows/campaign-config.js';
+import {
+  campaignConfig,
+  mlipLevelOfTheory,
+  modelFile,
+  roundRow,
+  setStage,
+  type CampaignActivityDependencies,
+  type RoundRef,
+} from './campaign-context.js';
+import { campaignElements } from './config.js';
+import { elementalPrototypes } from './prototypes.js';
+
+export interface PlaceOnHullResult {
+  readonly placed: number;
+  readonly predictedStable: number;
+  readonly elementalReferencesEvPerAtom: Readonly<Record<string, number>>;
+}
+
+export function createPlaceOnHull(deps: CampaignActivityDependencies) {
+  const { db } = deps;
+  return async function placeOnHull(input: RoundRef): Promise<PlaceOnHullResult> {
+    const config = await campaignConfig(db, input.campaignId);
+    const { mlipVersionId } = await roundRow(db, input.roundId);
+    await setStage(db, input.roundId, 'hull');
+    const level = mlipLevelOfTheory(mlipVersionId);
+    const model = await MlipModel.load(await modelFile(db, mlipVersionId));
+    try {
+      const mu = await elementalReferences(db, model, config, level);
+      const systems = [
+        ...new Set(config.chemistry.systems.concat(config.chemistry.compositions.map(systemOfFormula))),
+      ];
+      const refs = await db.query<{
+        id: string;
+        species: string[];
+        lattice_a: unknown;
+        frac_coords: unknown;
+      }>(
+        `SELECT rp.id::text AS id, s.species, s.lattice_a, s.frac_coords FROM reference_phases rp
+           JOIN structures s ON s.id = rp.structure_id WHERE rp.chemical_system = ANY($1)`,
+        [[...new Set(systems.flatMap((s) => subsystems(s)))]],
+      );
+      const refRelaxed = await relax(model, refs.rows.map(structureFromRow), {
+        fmax: config.relax.fmax,
+        steps: config.relax.steps,
+      });
+      const refEntries = refRelaxed.map((r, i) =>
+        entryOf(`reference:${refs.rows[i]!.id}`, r.structure, r.energyEv, mu),
+      );
+      const elements = Object.keys(mu);
+      const terminals = elements.map((el) => PDEntry.fromEnergyPerAtom(`element:${el}`, { [el]: 1 }, 0));
+      const pd = await PhaseDiagram.build([...terminals, ...refEntries]);
+
+      const candidates = await db.query<{ prediction_id: string; species: string[]; energy_ev: number }>(
+        `SELECT p.id::text AS prediction_id, s.species, p.energy_ev FROM structures s
+           JOIN predictions p ON p.structure_id = s.id AND p.model_version_id = $2
+          WHERE s.round_id = $1 AND s.origin = 'relaxed' AND s.duplicate_of_id IS NULL ORDER BY s.id`,
+        [input.roundId, mlipVersionId],
+      );
+      let predictedStable = 0;
+      for (const c of candidates.rows) {
+        const composition: Record<string, number> = {};
+        for (const el of c.species) composition[el] = (composition[el] ?? 0) + 1;
+        const entry = PDEntry.create(`prediction:${c.prediction_id}`, composition, c.energy_ev);
+        const ef = formationEnergyPerAtom(entry, mu);
+        const eHull = pd.eAboveHull(PDEntry.fromEnergyPerAtom(entry.id, composition, ef));
+        if (eHull <= config.stability.maxEAboveHullEvPerAtom) predictedStable += 1;
+        await db.query(
+          'UPDATE predictions SET formation_energy_per_atom_ev = $2, e_above_hull_ev_per_atom = $3 WHERE id = $1',
+          [c.prediction_id, ef, eHull],
+        );
+      }
+      return { placed: candidates.rows.length, predictedStable, elementalReferencesEvPerAtom: mu };
+    } finally {
+      await model.dispose();
+    }
+  };
+}
+
+const systemOfFormula = (formula: string) => Object.keys(parseFormula(formula)).sort().join('-');
+
+function entryOf(id: string, s: Structure, energyEv: number, mu: Record<string, number>): PDEntry {
+  const composition: Record<string, number> = {};
+  for (const el of s.species) composition[el] = (composition[el] ?? 0) + 1;
+  const ef = formationEnergyPerAtom(PDEntry.create(id, composition, energyEv), mu);
+  return PDEntry.fromEnergyPerAtom(id, composition, ef);
+}
+
+/** μ_el at this MLIP level: read, or computed once from relaxed elemental cells and stored. */
+async function elementalReferences(
+  db: Database,
+  model: MlipModel,
+  config: CampaignConfig,
+  level: string,
+): Promise<Record<string, number>> {
+  const elements = campaignElements(config);
+  const stored = await db.query<{ element: string; energy_per_atom_ev: number }>(
+    'SELECT element, energy_per_atom_ev FROM elemental_references WHERE level_of_theory = $1 AND element = ANY($2)',
+    [level, elements],
+  );
+  const mu: Record<string, number> = Object.fromEntries(
+    stored.rows.map((r) => [r.element, r.energy_per_atom_ev]),
+  );
+  for (const el of elements.filter((e) => mu[e] === undefined)) {
+    const unary = await db.query<{ species: string[]; lattice_a: unknown; frac_coords: unknown }>(
+      `SELECT s.species, s.lattice_a, s.frac_coords FROM reference_phases rp JOIN structures s ON s.id = rp.structure_id
+        WHERE rp.chemical_system = $1`,
+      [el],
+    );
+    const cells = [...elementalPrototypes(el).map((p) => p.structure), ...unary.rows.map(structureFromRow)];
+    const relaxed = await relax(model, cells, { fmax: config.relax.fmax, steps: config.relax.steps });
+    const best = Math.min(...relaxed.map((r) => r.energyPerAtomEv).filter(Number.isFinite));
+    await db.query(
+      `INSERT INTO elemental_references (element, level_of_theory, energy_per_atom_ev) VALUES ($1, $2, $3)
+       ON CONFLICT (element, level_of_theory) DO NOTHING`,
+      [el, level, best],
+    );
+    const r = await db.query<{ energy_per_atom_ev: number }>(
+      'SELECT energy_per_atom_ev FROM elemental_references WHERE element = $1 AND level_of_theory = $2',
+      [el, level],
+    );
+    mu[el] = r.rows[0]!.energy_per_atom_ev;
+  }
+  return mu;
+}

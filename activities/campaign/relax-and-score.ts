@@ -1,0 +1,102 @@
+/**
+ * `relaxAndScore` (gpu): relaxes the round's generated structures with the round's MLIP in one
+ * batch (FIRE + cell filter), stores each relaxed structure (origin 'relaxed', parent = the
+ * generated one) and a `predictions` row on it with the committee's uncertainty. Heartbeats every
+ * few steps; keys `<campaign>:r<k>:relax:<generated id>` make a retry re-read.
+ */
+import { Context } from '@temporalio/activity';
+import { fingerprintSql } from '../../db/fingerprint-sql.js';
+import { insertOnce } from '../../db/idempotent-insert.js';
+import { structureFromRow, structureRow } from '../../db/structure-row.js';
+import { MlipModel } from '../../models/potential/index.js';
+import { relaxSteps } from '../../models/relax/index.js';
+import {
+  campaignConfig,
+  modelFile,
+  roundRow,
+  setStage,
+  type CampaignActivityDependencies,
+  type RoundRef,
+} from './campaign-context.js';
+
+export interface RelaxAndScoreResult {
+  readonly relaxed: number;
+  readonly converged: number;
+}
+
+export function createRelaxAndScore(deps: CampaignActivityDependencies) {
+  const { db } = deps;
+  return async function relaxAndScore(input: RoundRef): Promise<RelaxAndScoreResult> {
+    const config = await campaignConfig(db, input.campaignId);
+    const { roundIndex, mlipVersionId } = await roundRow(db, input.roundId);
+    await setStage(db, input.roundId, 'relax');
+    const todo = await db.query<{ id: string; species: string[]; lattice_a: unknown; frac_coords: unknown }>(
+      `SELECT g.id::text AS id, g.species, g.lattice_a, g.frac_coords FROM structures g
+        WHERE g.round_id = $1 AND g.origin = 'generated'
+          AND NOT EXISTS (SELECT 1 FROM structures r WHERE r.idempotency_key = $2 || g.id)
+        ORDER BY g.id`,
+      [input.roundId, `${input.campaignId}:r${roundIndex}:relax:`],
+    );
+    const done = await db.query<{ n: string; c: string }>(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE p.relax_converged) AS c FROM predictions p
+         JOIN structures s ON s.id = p.structure_id WHERE s.round_id = $1 AND s.origin = 'relaxed'`,
+      [input.roundId],
+    );
+    let relaxed = Number(done.rows[0]!.n);
+    let converged = Number(done.rows[0]!.c);
+    if (todo.rows.length === 0) return { relaxed, converged };
+    const ctx = Context.current();
+    const model = await MlipModel.load(await modelFile(db, mlipVersionId));
+    try {
+      const steps = relaxSteps(model, todo.rows.map(structureFromRow), {
+        fmax: config.relax.fmax,
+        steps: config.relax.steps,
+        signal: ctx.cancellationSignal,
+      });
+      let next = await steps.next();
+      while (!next.done) {
+        if (next.value.step % 10 === 0) ctx.heartbeat(next.value);
+        next = await steps.next();
+      }
+      for (const [i, r] of next.value.entries()) {
+        const parent = todo.rows[i]!;
+        const key = `${input.campaignId}:r${roundIndex}:relax:${parent.id}`;
+        const s = await insertOnce(
+          db,
+          'structures',
+          structureRow(r.structure, 'relaxed', {
+            campaign_id: input.campaignId,
+            round_id: input.roundId,
+            parent_id: parent.id,
+            fingerprint: fingerprintSql(r.structure),
+          }),
+          key,
+        );
+        const p = r.final;
+        const maxForce = Math.max(0, ...p.forcesEvPerA.map((f) => Math.hypot(f[0], f[1], f[2])));
+        await insertOnce(
+          db,
+          'predictions',
+          {
+            structure_id: s.id,
+            relaxed_structure_id: s.id,
+            model_version_id: mlipVersionId,
+            energy_ev: r.energyEv,
+            energy_per_atom_ev: r.energyPerAtomEv,
+            max_force_ev_per_a: maxForce,
+            energy_std_ev_per_atom: p.uncertainty?.energyStdEvPerAtom ?? null,
+            max_force_dev_ev_per_a: p.uncertainty?.maxForceDevEvPerA ?? null,
+            relax_converged: r.converged,
+            relax_steps: r.nSteps,
+          },
+          `${key}:prediction`,
+        );
+        relaxed += 1;
+        if (r.converged) converged += 1;
+      }
+    } finally {
+      await model.dispose();
+    }
+    return { relaxed, converged };
+  };
+}

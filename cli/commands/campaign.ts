@@ -1,0 +1,139 @@
+/**
+ * `matdisc campaign start|status|list|pause|resume|stop`: discovery campaigns on Temporal.
+ * Talks to TEMPORAL_ADDRESS (namespace TEMPORAL_NAMESPACE, default 'default') and, for `list`,
+ * DATABASE_URL; both must be set (a cluster, docker-compose, or a running `matdisc dev`).
+ */
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { pseudoDir } from '../paths.js';
+import { log, printResult } from '../output.js';
+
+async function temporalClient() {
+  const { Client, Connection } = await import('@temporalio/client');
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address)
+    throw new Error(
+      'TEMPORAL_ADDRESS is not set: point it at a Temporal frontend, e.g. the one `matdisc dev` prints',
+    );
+  const connection = await Connection.connect({ address });
+  return {
+    client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }),
+    connection,
+  };
+}
+
+export function registerCampaign(program: Command): void {
+  const campaign = program.command('campaign').description('discovery campaigns: start, watch, steer');
+
+  campaign
+    .command('start <config>')
+    .description('validate a campaign config (YAML or JSON) and start it; prints the campaign id')
+    .option('--id <id>', 'campaign id (default: <name>-<timestamp>)')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: { id?: string; json?: boolean }) => {
+      const { loadCampaignConfig } = await import('../../activities/campaign/config.js');
+      const config = await loadCampaignConfig(await readFile(file, 'utf8'), { pseudoDir: pseudoDir() });
+      const { discoveryCampaign } = await import('../../workflows/campaign.js');
+      const { WORKFLOW_TASK_QUEUE } = await import('../task-queues.js');
+      const campaignId =
+        opts.id ?? `campaign-${config.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`.toLowerCase();
+      const { client, connection } = await temporalClient();
+      await client.workflow.start(discoveryCampaign, {
+        taskQueue: WORKFLOW_TASK_QUEUE,
+        workflowId: campaignId,
+        args: [{ campaignId, config }],
+      });
+      await connection.close();
+      log(`started ${campaignId} from ${basename(file)}`);
+      printResult(Boolean(opts.json), { campaignId }, () => campaignId);
+    });
+
+  campaign
+    .command('status <id>')
+    .description('round, stage, counts and DFT jobs in flight')
+    .option('--watch', 'print again every 5 s until the campaign ends')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { watch?: boolean; json?: boolean }) => {
+      const { campaignStatusQuery } = await import('../../workflows/campaign-messages.js');
+      const { client, connection } = await temporalClient();
+      const handle = client.workflow.getHandle(id);
+      try {
+        for (;;) {
+          const s = await handle.query(campaignStatusQuery);
+          printResult(
+            Boolean(opts.json),
+            s,
+            () =>
+              `${s.campaignId}: round ${s.round} ${s.stage}${s.paused ? ' (paused)' : ''}; DFT ${s.dftSpent}/${s.dftBudgetTotal}, ${s.dftInFlight} in flight; ` +
+              `generated ${s.counts.generated}, unique ${s.counts.unique}, predicted stable ${s.counts.predictedStable}, DFT converged ${s.counts.dftConverged}, failed ${s.counts.dftFailed}`,
+          );
+          const d = await handle.describe();
+          if (!opts.watch || d.status.name !== 'RUNNING') break;
+          await new Promise((r) => setTimeout(r, 5000));
+        }
+      } finally {
+        await connection.close();
+      }
+    });
+
+  campaign
+    .command('list')
+    .description('campaigns in the database (campaign_summary)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { Database } = await import('../../db/database.js');
+      if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set');
+      const db = await Database.connect({ url: process.env.DATABASE_URL });
+      try {
+        const rows = (
+          await db.query(
+            "SELECT * FROM campaign_summary WHERE campaign_id IN (SELECT id FROM campaigns WHERE kind = 'discovery') ORDER BY created_at DESC",
+          )
+        ).rows;
+        printResult(Boolean(opts.json), rows, () =>
+          rows
+            .map(
+              (r) =>
+                `${r.campaign_id}  ${r.status}  rounds ${r.rounds}  generated ${r.generated}  DFT ${r.dft_converged}/${r.dft_total}`,
+            )
+            .join('\n'),
+        );
+      } finally {
+        await db.close();
+      }
+    });
+
+  const simple = (
+    name: string,
+    description: string,
+    send: (h: { signal: (...a: never[]) => Promise<void> }, opts: { cancel?: boolean }) => Promise<void>,
+  ) =>
+    campaign
+      .command(`${name} <id>`)
+      .description(description)
+      .option('--cancel', 'stop only: cancel running DFT jobs instead of letting them finish')
+      .action(async (id: string, opts: { cancel?: boolean }) => {
+        const { client, connection } = await temporalClient();
+        try {
+          await send(client.workflow.getHandle(id) as never, opts);
+          log(`${name}: sent to ${id}`);
+        } finally {
+          await connection.close();
+        }
+      });
+  simple('pause', 'pause between stages (running DFT jobs finish)', async (h) => {
+    const { pauseSignal } = await import('../../workflows/campaign-messages.js');
+    await (h as never as import('@temporalio/client').WorkflowHandle).signal(pauseSignal);
+  });
+  simple('resume', 'resume a paused campaign', async (h) => {
+    const { resumeSignal } = await import('../../workflows/campaign-messages.js');
+    await (h as never as import('@temporalio/client').WorkflowHandle).signal(resumeSignal);
+  });
+  simple('stop', 'stop after the running round (--cancel: now, cancelling DFT jobs)', async (h, opts) => {
+    const { stopSignal } = await import('../../workflows/campaign-messages.js');
+    await (h as never as import('@temporalio/client').WorkflowHandle).signal(stopSignal, {
+      mode: opts.cancel ? 'cancel' : 'finish',
+    });
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * What to generate, turned into one plan per sample: its number of atoms and which element each
+ * atom may be.
+ *
+ * - **Chemical system** (`{ kind: 'system', elements: ['Li', 'Si', 'O'] }`): de-novo generation
+ *   with the type channels of every other element masked at every step, and the final argmax
+ *   taken over the system's elements only, so every output uses only those elements.
+ * - **Composition** (`{ kind: 'composition', composition }`, CSP): the atom types are fixed from
+ *   the composition; the number of atoms is a multiple of the formula unit that fits the model's
+ *   largest training cell (20 for MP-20).
+ * - **Unconditional** (`{ kind: 'unconditional' }`): every element of the vocabulary that
+ *   `crystal/elements.ts` knows (H..Pu; the vocabulary's Am..Fm are masked like foreign elements).
+ *
+ * The number of atoms is the request's `natoms` when given, else drawn from the training counts
+ * of the schedule: those of the chemical system when it was seen in training, else the overall
+ * ones (for a composition: restricted to multiples of the formula unit).
+ */
+import { Composition } from '../../crystal/composition.js';
+import { Element } from '../../crystal/elements.js';
+import { ConditionError, ElementNotInVocabularyError } from './errors.js';
+import { Prng } from './prng.js';
+import type { GeneratorSchedule } from './schedule.js';
+
+/** A generation request (see the module doc). */
+export type GenerationRequest =
+  | { readonly kind: 'system'; readonly elements: readonly string[]; readonly natoms?: number }
+  | { readonly kind: 'composition'; readonly composition: Composition; readonly natoms?: number }
+  | { readonly kind: 'unconditional'; readonly natoms?: number };
+
+/** One sample to draw. */
+export interface SamplePlan {
+  /** Position in the request (also the sample's random stream). */
+  readonly index: number;
+  readonly natoms: number;
+  /** 'gen': types are diffused; 'csp': types are given. */
+  readonly mode: 'gen' | 'csp';
+  /** gen: type channels the sample may use (ascending). */
+  readonly allowedTypes: readonly number[];
+  /** csp: the type channel of each atom. */
+  readonly fixedTypes?: readonly number[];
+  /** Where natoms came from: 'given', 'system' (that system's training counts) or 'overall'. */
+  readonly natomsSource: 'given' | 'system' | 'overall';
+}
+
+/**
+ * Parses a chemical system: 'Li-Si-O', 'Li-O-Si', 'Li Si O' or 'LiSiO' (symbols separated by '-',
+ * ',' or spaces). Throws {@link ConditionError} naming an unknown symbol.
+ */
+export function parseChemicalSystem(text: string): string[] {
+  const parts =
+    text.includes('-') || /[\s,]/.test(text.trim())
+      ? text.split(/[-\s,]+/).filter(Boolean)
+      : (text.match(/[A-Z][a-z]?/g) ?? []);
+  if (parts.length === 0)
+    throw new ConditionError(`chemical system ${JSON.stringify(text)} names no elements`, 'system');
+  for (const p of parts) {
+    if (!Element.isElement(p)) {
+      throw new ConditionError(
+        `unknown element ${JSON.stringify(p)} in chemical system ${JSON.stringify(text)}: ` +
+          "write element symbols separated by '-', e.g. Li-Si-O",
+        'system',
+      );
+    }
+  }
+  return [...new Set(parts)];
+}
+
+/**
+ * Parses a composition for CSP: 'Li2SiO3', 'Li4Si2O6'. Throws {@link ConditionError} for an
+ * unknown element, a syntax error or a non-integer amount.
+ */
+export function parseCompositionRequest(text: string): Composition {
+  let c: Composition;
+  try {
+    c = Composition.parse(text);
+  } catch (err) {
+    throw new ConditionError(`composition ${JSON.stringify(text)}: ${(err as Error).message}`, 'composition');
+  }
+  const fractional = Object.entries(c).filter(([, a]) => Math.abs(a - Math.round(a)) > 1e-8);
+  if (fractional.length) {
+    throw new ConditionError(
+      `composition ${JSON.stringify(text)} has non-integer amounts (${fractional.map(([e, a]) => `${e}${a}`).join(', ')}): ` +
+        'CSP places whole atoms; give an integer formula such as Li2SiO3',
+      'composition',
+    );
+  }
+  return c;
+}
+
+/** Chemical-system key of the schedule's per-system counts: symbols sorted, joined by '-'. */
+export function systemKey(elements: readonly string[]): string {
+  return [...new Set(elements)].sort().join('-');
+}
+
+/** Largest number of atoms in the training counts (the model's largest cell). */
+export function maxTrainingAtoms(schedule: GeneratorSchedule): number {
+  return Math.max(...schedule.natoms.overall.keys());
+}
+
+/**
+ * One plan per sample for `n` samples of `request`. Draws of the number of atoms use stream
+ * 2·index + 1 of `seed` (the sampler uses 2·index), so plans are reproducible.
+ */
+export function planSamples(
+  request: GenerationRequest,
+  n: number,
+  schedule: GeneratorSchedule,
+  seed: number,
+  modelName = 'generator',
+): SamplePlan[] {
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConditionError(`number of samples must be a positive integer, got ${n}`, 'n');
+  const vocab = schedule.elements;
+  const channel = new Map(vocab.map((el, k) => [el, k]));
+  const maxAtoms = maxTrainingAtoms(schedule);
+  const checkVocab = (elements: readonly string[], field: string) => {
+    const missing = elements.filter((el) => !channel.has(el));
+    if (missing.length) throw new ElementNotInVocabularyError(missing, modelName, field);
+  };
+  const checkNatoms = (natoms: number) => {
+    if (!Number.isInteger(natoms) || natoms < 1 || natoms > maxAtoms) {
+      throw new ConditionError(
+        `natoms must be an integer from 1 to ${maxAtoms} (the largest cell model ${JSON.stringify(modelName)} was trained on), got ${natoms}`,
+        'natoms',
+      );
+    }
+  };
+  const plans: SamplePlan[] = [];
+
+  if (request.kind === 'composition') {
+    const elements = Composition.elements(request.composition);
+    checkVocab(elements, 'composition');
+    const reduced = Composition.reduced(request.composition);
+    const unit = Composition.numAtoms(reduced);
+    if (unit > maxAtoms) {
+      throw new ConditionError(
+        `composition ${Composition.reducedFormula(request.composition)} has ${unit} atoms per formula unit, ` +
+          `more than the ${maxAtoms}-atom cells model ${JSON.stringify(modelName)} was trained on`,
+        'composition',
+      );
+    }
+    if (request.natoms !== undefined) {
+      checkNatoms(request.natoms);
+      if (request.natoms % unit !== 0) {
+        throw new ConditionError(
+          `natoms ${request.natoms} is not a multiple of the ${unit} atoms of ${Composition.reducedFormula(request.composition)}`,
+          'natoms',
+        );
+      }
+    }
+    const multiples = Array.from({ length: Math.floor(maxAtoms / unit) }, (_, k) => (k + 1) * unit);
+    const counts = natomsCounts(schedule, elements, multiples);
+    for (let i = 0; i < n; i++) {
+      const natoms = request.natoms ?? counts.values[new Prng(seed, 2 * i + 1).categorical(counts.weights)]!;
+      const z = natoms / unit;
+      const fixedTypes = Object.entries(reduced).flatMap(([el, a]) =>
+        new Array<number>(Math.round(a * z)).fill(channel.get(el)!),
+      );
+      plans.push(
+        Object.freeze({
+          index: i,
+          natoms,
+          mode: 'csp' as const,
+          allowedTypes: [...new Set(fixedTypes)].sort((a, b) => a - b),
+          fixedTypes,
+          natomsSource: request.natoms !== undefined ? ('given' as const) : counts.source,
+        }),
+      );
+    }
+    return plans;
+  }
+
+  const elements =
+    request.kind === 'system' ? [...new Set(request.elements)] : vocab.filter((el) => Element.isElement(el));
+  if (request.kind === 'system') {
+    for (const el of elements) {
+      if (!Element.isElement(el)) {
+        throw new ConditionError(`unknown element ${JSON.stringify(el)} in the chemical system`, 'system');
+      }
+    }
+    checkVocab(elements, 'system');
+  }
+  if (request.natoms !== undefined) checkNatoms(request.natoms);
+  const allowedTypes = elements.map((el) => channel.get(el)!).sort((a, b) => a - b);
+  const counts = natomsCounts(
+    schedule,
+    request.kind === 'system' ? elements : [],
+    Array.from({ length: maxAtoms }, (_, k) => k + 1),
+  );
+  for (let i = 0; i < n; i++) {
+    const natoms = request.natoms ?? counts.values[new Prng(seed, 2 * i + 1).categorical(counts.weights)]!;
+    plans.push(
+      Object.freeze({
+        index: i,
+        natoms,
+        mode: 'gen' as const,
+        allowedTypes,
+        natomsSource: request.natoms !== undefined ? ('given' as const) : counts.source,
+      }),
+    );
+  }
+  return plans;
+}
+
+/**
+ * Training counts over `candidates` atom numbers: the system's when it has any there, else the
+ * overall ones, else (no count at any candidate) the smallest candidate.
+ */
+function natomsCounts(
+  schedule: GeneratorSchedule,
+  elements: readonly string[],
+  candidates: readonly number[],
+): { values: number[]; weights: number[]; source: 'system' | 'overall' } {
+  const pick = (m: ReadonlyMap<number, number> | undefined) => candidates.map((c) => m?.get(c) ?? 0);
+  const bySystem = elements.length ? schedule.natoms.bySystem.get(systemKey(elements)) : undefined;
+  const sys = pick(bySystem);
+  if (sys.some((w) => w > 0)) return { values: [...candidates], weights: sys, source: 'system' };
+  const overall = pick(schedule.natoms.overall);
+  if (overall.some((w) => w > 0)) return { values: [...candidates], weights: overall, source: 'overall' };
+  return { values: [candidates[0]!], weights: [1], source: 'overall' };
+}

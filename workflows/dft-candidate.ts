@@ -1,0 +1,45 @@
+/**
+ * `dftCandidate`: one DFT calculation of one campaign candidate, as a child workflow (W8) with the
+ * business id `<campaign>-dft-<structure id>` (W9). The activity is idempotent by
+ * `<campaign>:dft:<structure id>`, so however often this child or its activity is retried there is
+ * exactly one `dft_calculations` row. A scientific failure comes back as `status: 'failed'` with
+ * its reason; cancellation (stop --cancel) reaches the activity, which kills pw.x.
+ */
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import type { DftActivities, DftCalculationSummary } from '../activities/dft-calculation.js';
+import type { CampaignConfig } from './campaign-config.js';
+
+export interface DftCandidateInput {
+  readonly campaignId: string;
+  readonly roundId: string;
+  readonly structureId: string;
+  readonly dft: Pick<CampaignConfig['dft'], 'engine' | 'profile' | 'calculation' | 'scheduler'>;
+}
+
+const dft = proxyActivities<DftActivities>({
+  taskQueue: 'dft',
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '2 minutes',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    maximumAttempts: 5,
+    initialInterval: '2 seconds',
+    nonRetryableErrorTypes: ['EngineInputError', 'EngineSetupError'],
+  },
+});
+
+export const dftCandidateWorkflowId = (campaignId: string, structureId: string) =>
+  `${campaignId}-dft-${structureId}`;
+
+export async function dftCandidate(input: DftCandidateInput): Promise<DftCalculationSummary> {
+  return dft.runDftCalculation({
+    structureId: input.structureId,
+    engine: input.dft.engine,
+    profile: input.dft.profile,
+    calculation: input.dft.calculation,
+    scheduler: input.dft.scheduler,
+    idempotencyKey: `${input.campaignId}:dft:${input.structureId}`,
+    campaignId: input.campaignId,
+    roundId: input.roundId,
+  });
+}
