@@ -1,0 +1,169 @@
+"""From extxyz files to `<name>.onnx` + `<name>.card.json` + `<name>.pt`: what both commands run."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..elements import SYMBOLS
+from .card import build_card
+from .checkpoint import load_checkpoint, save_checkpoint
+from .data import Graph, collate, file_sha256, fit_reference_energies, holdout_split, load_graphs
+from .export import export_onnx, verify_onnx
+from .features import frame_features
+from .metrics import evaluate, merge, summarize
+from .model import Committee, ModelConfig
+from .train import TrainSettings, fit_normalisation, predict, train
+
+
+@dataclass
+class RunSpec:
+    data: list[str]
+    out: str
+    name: str
+    test: list[str] = field(default_factory=list)
+    holdout_fraction: float = 0.1
+    holdout_seed: int = 0
+    seed: int = 0
+    epochs: int = 20
+    threads: int = 1
+    init: str | None = None  # checkpoint or card: fine-tune instead of a fresh model
+    refs: str = "shift"  # fine-tune only: "shift" (refit offsets on the new data) or "keep"
+    model: dict = field(default_factory=dict)  # ModelConfig overrides for a fresh model
+    settings: dict = field(default_factory=dict)  # TrainSettings overrides
+    energy_scale: str = ""  # what absolute DFT energy scale the data are on (for the card)
+    default: bool = False  # mark the card "default": true (the runtime's model when none is named)
+    reproduce: str = ""
+
+
+def _log(msg: dict) -> None:
+    print(json.dumps(msg), file=sys.stderr, flush=True)
+
+
+def _elements(graphs: list[Graph]) -> set[int]:
+    return {int(z) for g in graphs for z in g.numbers}
+
+
+def run(spec: RunSpec) -> dict:
+    """Train (or fine-tune), evaluate, export; returns the model card (also written to disk)."""
+    t_start = time.time()
+    torch.set_num_threads(spec.threads)
+    init_model, init_blob = (None, None)
+    if spec.init:
+        init_model, init_blob = load_checkpoint(spec.init)
+    cutoff = init_model.cfg.cutoff if init_model else float(spec.model.get("cutoff", 5.0))
+
+    test_sets: dict[str, list[Graph]] = {Path(f).name.split(".")[0]: load_graphs(f, cutoff) for f in spec.test}
+    train_graphs: list[Graph] = []
+    data_info = []
+    for f in spec.data:
+        graphs = load_graphs(f, cutoff)
+        covered = any(_elements(graphs) & _elements(t) for t in test_sets.values())
+        held: list[Graph] = []
+        if not covered and spec.holdout_fraction > 0:
+            graphs, held = holdout_split(graphs, spec.holdout_fraction, spec.holdout_seed)
+            test_sets[f"{graphs[0].dataset}_holdout"] = held
+        train_graphs += graphs
+        data_info.append({"file": str(f), "sha256": file_sha256(f), "train_frames": len(graphs),
+                          "train_atoms": int(sum(g.n_atoms for g in graphs)), "held_out_frames": len(held)})
+    _log({"event": "loaded", "train_frames": len(train_graphs), "wall_s": round(time.time() - t_start, 1)})
+
+    data_elements = sorted(_elements(train_graphs))
+    if init_model is None:
+        multi = any(len(set(g.numbers.tolist())) > 1 for g in train_graphs)
+        overrides = dict(spec.model)
+        overrides.setdefault("species_channels", multi)
+        overrides.setdefault("n_radial", 6 if overrides["species_channels"] else 8)
+        cfg = ModelConfig(elements=data_elements, **overrides)
+        seeds = [spec.seed * 1000 + m for m in range(cfg.members)]
+        model = Committee(cfg, seeds)
+        refs = fit_reference_energies(train_graphs)
+        for z, r in refs.items():
+            model.reference_energy[z] = r
+    else:
+        model = init_model
+        seeds = [spec.seed * 1000 + m for m in range(model.cfg.members)]
+        new = [z for z in data_elements if z not in model.cfg.elements]
+        if new and model.cfg.species_channels:
+            raise ValueError(f"elements {[SYMBOLS[z] for z in new]} have no neighbour channel in {spec.init}")
+        if new:
+            model.cfg = ModelConfig(**{**model.cfg.to_dict(), "elements": sorted(model.cfg.elements + new)})
+        if spec.refs == "shift":
+            _shift_references(model, train_graphs)
+
+    t_feat = time.time()
+    features = [frame_features(model.descriptor, g) for g in train_graphs]
+    fit_normalisation(model, train_graphs, features, only_new=init_model is not None)
+    _log({"event": "features", "wall_s": round(time.time() - t_feat, 1)})
+
+    defaults = {"seed": spec.seed, "epochs": spec.epochs}
+    if init_model is not None:
+        defaults.update(lr=1e-3, warmup_steps=10)
+    settings = TrainSettings(**{**defaults, **spec.settings})
+    ema, summary = train(model, train_graphs, features, settings, log=_log)
+    del features
+
+    metrics = {}
+    supported = set(ema.cfg.elements)
+    skipped = {}
+    for name, graphs in test_sets.items():
+        missing = _elements(graphs) - supported
+        if missing:
+            skipped[name] = f"elements {sorted(SYMBOLS[z] for z in missing)} not in the training data"
+            continue
+        metrics[name] = evaluate(ema, graphs)
+    out = Path(spec.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pt_path, onnx_path = out / f"{spec.name}.pt", out / f"{spec.name}.onnx"
+    save_checkpoint(ema, seeds, pt_path, spec.name)
+    t_exp = time.time()
+    io = export_onnx(ema, onnx_path)
+    check_graphs = [g for gs in test_sets.values() for g in gs[:2] if not (_elements([g]) - supported)][:6]
+    io["verification"] = verify_onnx(ema, onnx_path, check_graphs)
+    _log({"event": "exported", "wall_s": round(time.time() - t_exp, 1), **io["verification"]})
+
+    card = build_card(
+        spec=spec,
+        model=ema,
+        seeds=seeds,
+        settings=settings,
+        summary=summary,
+        data_info=data_info,
+        metrics={k: summarize(v) for k, v in metrics.items()},
+        overall=summarize(merge(list(metrics.values()))) if metrics else {},
+        skipped=skipped,
+        io=io,
+        onnx_path=onnx_path,
+        pt_path=pt_path,
+        init=init_blob,
+        wall_s=round(time.time() - t_start, 1),
+    )
+    (out / f"{spec.name}.card.json").write_text(json.dumps(card, indent=2) + "\n")
+    return card
+
+
+@torch.no_grad()
+def _shift_references(model: Committee, graphs: list[Graph]) -> None:
+    """Refit per-element offsets so the current committee mean has no mean error on the new data.
+
+    Fits δ by least squares on E_dft - Σ refs - E_network (committee mean) and adds it to the
+    references of the elements present. A model moved to data from another DFT code or setup
+    (another absolute energy scale) then starts from the right level instead of learning the
+    offset through its weights.
+    """
+    residual = []
+    for g in graphs:
+        b = collate([g])
+        with torch.enable_grad():
+            energy, _, _ = predict(model, b, create_graph=False)
+        ref = float(model.reference_energy[b.species].sum())
+        residual.append(g.energy - ref - float(energy.mean()))
+    delta = fit_reference_energies(graphs, residual=np.array(residual))
+    for z, d in delta.items():
+        model.reference_energy[z] += d
