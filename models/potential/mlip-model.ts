@@ -205,12 +205,17 @@ export class MlipModel {
 
   async #run(graph: BatchGraph): Promise<Prediction[]> {
     const nA = graph.species.length;
-    const nE = graph.src.length;
+    // ONNX Runtime cannot run these graphs with zero edges (atoms with no neighbour within the
+    // cutoff): feed one self-edge longer than the cutoff, which adds exactly zero, and ignore it.
+    const padded = graph.src.length === 0;
+    const nE = padded ? 1 : graph.src.length;
+    const edgeIndex = padded ? new BigInt64Array(2) : graph.edgeIndex;
+    const edgeVec = padded ? Float32Array.of(2 * this.cutoff, 0, 0) : graph.edgeVec;
     const session = this.#pooled.session;
     const feeds: Record<string, ort.Tensor> = {
       species: new ort.Tensor('int64', graph.species, [nA]),
-      edge_index: new ort.Tensor('int64', graph.edgeIndex, [2, nE]),
-      edge_vec: new ort.Tensor('float32', graph.edgeVec, [nE, 3]),
+      edge_index: new ort.Tensor('int64', edgeIndex, [2, nE]),
+      edge_vec: new ort.Tensor('float32', edgeVec, [nE, 3]),
       batch: new ort.Tensor('int64', graph.batch, [nA]),
       n_structures: new ort.Tensor('int64', BigInt64Array.of(BigInt(graph.nStructures)), []),
     };
