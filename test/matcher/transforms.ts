@@ -5,17 +5,7 @@
 import { matmul3, type Mat3, type Vec3 } from '../../crystal/lattice.js';
 import { Structure } from '../../crystal/structure.js';
 
-/** Deterministic PRNG (mulberry32) in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../helpers/rng.js';
 
 /** A uniformly random rotation (det +1) from a random unit quaternion. */
 export function randomRotation(rand: () => number): Mat3 {
