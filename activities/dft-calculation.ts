@@ -9,7 +9,13 @@
  * - Honest: a calculation that fails after the error handlers is a stored outcome with its reason,
  *   and so is a structure the engine rejects; only a broken host (EngineSetupError) and
  *   cancellation throw.
- * - Observable: heartbeats carry the job id and progress (attempt, SCF iteration, energy so far).
+ * - Cancelled on request (stop --cancel): the job is killed, the row is stored as `failed` with
+ *   reason `cancelled`, then the cancellation is rethrown. A worker shutdown also aborts the
+ *   activity but is not a cancel request: that row stays `running` with its job, so the retry on
+ *   the next worker re-attaches (SLURM) or starts it again (local).
+ * - Observable: heartbeats carry the job id and progress (attempt, SCF iteration, energy so far),
+ *   and go out every {@link HEARTBEAT_INTERVAL_MS} even while pw.x is silent or the job is
+ *   queued, so the workflow's heartbeat timeout notices a dead worker in about a minute.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { join } from 'node:path';
@@ -42,6 +48,12 @@ export interface DftCalculationSummary {
   readonly reason: string | null;
   readonly energyPerAtomEv: number | null;
 }
+
+/** Heartbeat period while a job is queued or running, ms (the workflow's timeout is 1 minute). */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+
+/** `failure_reason` of a calculation cancelled by a stop with mode 'cancel'. */
+export const CANCELLED_REASON = 'cancelled';
 
 export interface DftActivityDependencies {
   readonly db: Database;
@@ -142,6 +154,7 @@ export function createDftActivities(deps: DftActivityDependencies) {
         });
 
       let outcome;
+      const ticker = setInterval(() => beat(), HEARTBEAT_INTERVAL_MS);
       try {
         outcome = await runCalculation({
           structure,
@@ -171,6 +184,11 @@ export function createDftActivities(deps: DftActivityDependencies) {
             beat({ scfIteration: p.scfIteration, ionicStep: p.ionicStep, energyEv: p.energyEv }),
         });
       } catch (err) {
+        if (ctx.cancellationSignal.aborted && ctx.cancellationDetails?.cancelRequested) {
+          // The job is dead (runJob waited for it); the row must not say 'running' forever.
+          await finish(db, row.id, { status: 'failed', reason: CANCELLED_REASON, attempts: history });
+          throw err;
+        }
         if (err instanceof EngineInputError) {
           await finish(db, row.id, {
             status: 'failed',
@@ -182,6 +200,8 @@ export function createDftActivities(deps: DftActivityDependencies) {
         if (err instanceof EngineSetupError)
           throw ApplicationFailure.nonRetryable(err.message, 'EngineSetupError');
         throw err;
+      } finally {
+        clearInterval(ticker);
       }
       await finish(db, row.id, {
         status: outcome.status,

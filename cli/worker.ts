@@ -9,7 +9,7 @@ import {
 } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createCampaignActivities } from '../activities/campaign/index.js';
-import { createDftActivities } from '../activities/dft-calculation.js';
+import { createDftActivities, type DftActivityDependencies } from '../activities/dft-calculation.js';
 import { createHelloActivities } from '../activities/hello.js';
 import type { DftRunner } from '../activities/dft-runner.js';
 import type { Database } from '../db/database.js';
@@ -23,6 +23,8 @@ export interface WorkerDependencies {
   readonly workRoot: string;
   /** SSSP pseudopotentials for QE (default: PSEUDO_DIR). */
   readonly pseudoDir?: string | undefined;
+  /** DFT launchers by scheduler name (default: created on first use); tests pass wrapped ones. */
+  readonly launchers?: DftActivityDependencies['launchers'];
 }
 
 export interface WorkerOptions {
@@ -97,6 +99,9 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         maxConcurrentActivityTaskExecutions:
           options.concurrency?.[taskQueue] ?? (taskQueue === 'dft' ? 1 : 8),
         shutdownGraceTime: '5 seconds',
+        // Heartbeats reach the server (and cancellation reaches pw.x) within 10 s, not the
+        // default 0.8 × heartbeat timeout.
+        maxHeartbeatThrottleInterval: '10 seconds',
       }),
     ),
   );

@@ -3,7 +3,8 @@
  * business id `<campaign>-dft-<structure id>` (W9). The activity is idempotent by
  * `<campaign>:dft:<structure id>`, so however often this child or its activity is retried there is
  * exactly one `dft_calculations` row. A scientific failure comes back as `status: 'failed'` with
- * its reason; cancellation (stop --cancel) reaches the activity, which kills pw.x.
+ * its reason; cancellation (stop --cancel) reaches the activity, which kills pw.x and stores the
+ * row as `failed` with reason `cancelled`.
  */
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { DftActivities, DftCalculationSummary } from '../activities/dft-calculation.js';
@@ -19,7 +20,9 @@ export interface DftCandidateInput {
 const dft = proxyActivities<DftActivities>({
   taskQueue: 'dft',
   startToCloseTimeout: '12 hours',
-  heartbeatTimeout: '2 minutes',
+  // The activity heartbeats every 10 s (also while a SLURM job is queued): a dead worker is
+  // noticed after a minute and the calculation retried on another, re-attaching to its job.
+  heartbeatTimeout: '1 minute',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     maximumAttempts: 5,

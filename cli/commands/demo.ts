@@ -1,3 +1,8 @@
+/**
+ * `matdisc demo`: a small real discovery campaign on the embedded stack (cli/demo/demo-campaign.ts),
+ * then its result, the wall time per stage and the SQL to review it. The walking-skeleton
+ * workflow (`workflows/hello.ts`) stays, with its own test.
+ */
 import type { Command } from 'commander';
 import { pseudoDir } from '../paths.js';
 import { log, printResult } from '../output.js';
@@ -6,17 +11,24 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'run a small campaign on the embedded stack and print how to review it in SQL (for now: the walking skeleton)',
+      'run a small discovery campaign (Ge-Si, 2 rounds, 4 DFT calculations) on the embedded stack and print how to review it in SQL',
     )
     .option('--data-dir <dir>', 'state directory (default: MATDISC_DATA_DIR or .data)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { dataDir?: string; json?: boolean }) => {
       const { Client, Connection } = await import('@temporalio/client');
-      const { helloCampaign } = await import('../../workflows/hello.js');
+      const { discoveryCampaign } = await import('../../workflows/campaign.js');
+      const { checkCampaignResources } = await import('../../activities/campaign/config.js');
+      const { chooseDemoGenerator, demoCampaignConfig } = await import('../demo/demo-campaign.js');
+      const { stageTimings } = await import('../demo/stage-timings.js');
       const { dataDir } = await import('../stack/data-dir.js');
       const { startEmbeddedStack } = await import('../stack/embedded-stack.js');
       const { WORKFLOW_TASK_QUEUE } = await import('../worker.js');
       const started = Date.now();
+      const generator = await chooseDemoGenerator();
+      log(`generator: ${generator.note}`);
+      const config = demoCampaignConfig(generator.model);
+      await checkCampaignResources(config, { pseudoDir: pseudoDir() });
       log('starting the embedded stack (Temporal dev server, PGlite+pgvector, workers)…');
       const stack = await startEmbeddedStack({
         pseudoDir: pseudoDir(),
@@ -25,31 +37,86 @@ export function registerDemo(program: Command): void {
           pseudoDir: pseudoDir(),
         }),
       });
+      const stackS = (Date.now() - started) / 1000;
       try {
         const connection = await Connection.connect({ address: stack.temporalAddress });
         const client = new Client({ connection, namespace: stack.namespace });
-        const campaignId = `hello-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-        log(`campaign ${campaignId}: recording it, running a pw.x SCF of bulk Si…`);
-        const result = await client.workflow.execute(helloCampaign, {
+        const campaignId = `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`.toLowerCase();
+        log(
+          `campaign ${campaignId}: ${config.chemistry.systems.join(', ')}, ${config.rounds} rounds × ${config.candidatesPerRound} candidates, MLIP ${config.mlip.model}, DFT budget ${config.dft.budgetTotal} (pw.x, test profile)…`,
+        );
+        const handle = await client.workflow.start(discoveryCampaign, {
           taskQueue: WORKFLOW_TASK_QUEUE,
           workflowId: campaignId,
-          args: [{ campaignId }],
+          args: [{ campaignId, config }],
         });
+        const result = await handle.result();
+        const timings = stageTimings((await handle.fetchHistory()).events ?? []);
         await connection.close();
-        const row = await stack.db.query(
-          `SELECT c.id AS campaign_id, c.status AS campaign_status, d.status AS dft_status,
-                  d.energy_ev, d.energy_per_atom_ev, d.wall_s
-             FROM campaigns c JOIN dft_calculations d ON d.campaign_id = c.id WHERE c.id = $1`,
-          [campaignId],
-        );
-        const summary = { ...result, row: row.rows[0], wall_s: (Date.now() - started) / 1000 };
-        printResult(Boolean(opts.json), summary, () =>
-          [
-            `campaign ${campaignId}: ${row.rows[0]?.campaign_status}; DFT ${row.rows[0]?.dft_status}, E = ${Number(row.rows[0]?.energy_ev).toFixed(5)} eV (${Number(row.rows[0]?.energy_per_atom_ev).toFixed(5)} eV/atom), pw.x ${Number(row.rows[0]?.wall_s).toFixed(1)} s`,
-            `total ${summary.wall_s.toFixed(1)} s. Review it (read-only, as the reviewer role):`,
-            `  npx matdisc sql -c "SELECT * FROM campaign_summary WHERE campaign_id = '${campaignId}'"`,
-          ].join('\n'),
-        );
+        const dft = (
+          await stack.db.query<{
+            formula: string;
+            status: string;
+            failure_reason: string | null;
+            energy_per_atom_ev: number | null;
+            wall_s: number | null;
+          }>(
+            `SELECT s.reduced_formula AS formula, d.status, d.failure_reason, d.energy_per_atom_ev, d.wall_s
+               FROM dft_calculations d JOIN structures s ON s.id = d.structure_id
+              WHERE d.campaign_id = $1 ORDER BY d.id`,
+            [campaignId],
+          )
+        ).rows;
+        const rounds = (
+          await stack.db.query<{ round_index: number; summary: Record<string, unknown> }>(
+            'SELECT round_index, summary FROM rounds WHERE campaign_id = $1 ORDER BY round_index',
+            [campaignId],
+          )
+        ).rows;
+        const models = (
+          await stack.db.query<{ id: string; name: string; version: number; parent_id: string | null }>(
+            `SELECT m.id::text AS id, m.name, m.version, m.parent_id::text AS parent_id FROM model_versions m
+              WHERE m.id IN (SELECT mlip_version_id FROM rounds WHERE campaign_id = $1)
+                 OR m.parent_id IN (SELECT mlip_version_id FROM rounds WHERE campaign_id = $1)
+              ORDER BY m.id`,
+            [campaignId],
+          )
+        ).rows;
+        const sql = [
+          `SELECT * FROM campaign_summary WHERE campaign_id = '${campaignId}'`,
+          `SELECT formula, origin, mlip_e_above_hull_ev_per_atom, dft_status, dft_failure_reason FROM candidate_review WHERE campaign_id = '${campaignId}' AND dft_status IS NOT NULL`,
+        ];
+        const summary = {
+          campaignId,
+          generator: generator.model,
+          generatorNote: generator.note,
+          mlip: config.mlip.model,
+          result,
+          rounds,
+          dft,
+          models,
+          timings: { stack_start_s: stackS, campaign: timings, wall_s: (Date.now() - started) / 1000 },
+          sql: sql.map((q) => `npx matdisc sql -c "${q}"`),
+        };
+        printResult(Boolean(opts.json), summary, () => {
+          const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+          const t = timings;
+          return [
+            `campaign ${campaignId}: ${result.stage} (${result.stopReason}); generator ${generator.model} — ${generator.note}`,
+            `  generated ${result.counts.generated}, unique ${result.counts.unique}, predicted stable ${result.counts.predictedStable}; DFT ${result.dftSpent}/${result.dftBudgetTotal}: converged ${result.counts.dftConverged}, failed ${result.counts.dftFailed}`,
+            ...dft.map(
+              (d) =>
+                `  DFT ${d.formula}: ${d.status}${d.failure_reason ? ` (${d.failure_reason})` : ''}${d.energy_per_atom_ev !== null ? `, ${Number(d.energy_per_atom_ev).toFixed(4)} eV/atom` : ''}, pw.x ${Number(d.wall_s ?? 0).toFixed(1)} s`,
+            ),
+            ...rounds.map(
+              (r) =>
+                `  round ${r.round_index}: MLIP MAE vs DFT ${r.summary.mlipMaeEvPerAtom ?? 'n/a'} eV/atom; ${r.summary.dftStabilityNote ?? ''}`,
+            ),
+            `wall time: stack start ${stackS.toFixed(1)} s, campaign ${t.total_s.toFixed(1)} s = generation ${t.stages_s.generation.toFixed(1)} s (${pct(t.share.generation)}), MLIP ${t.stages_s.mlip.toFixed(1)} s (${pct(t.share.mlip)}), DFT ${t.stages_s.dft.toFixed(1)} s (${pct(t.share.dft)}), training ${t.stages_s.training.toFixed(1)} s (${pct(t.share.training)}), orchestration ${t.stages_s.orchestration.toFixed(1)} s (${pct(t.share.orchestration)})`,
+            `Review it (read-only, as the reviewer role):`,
+            ...summary.sql.map((q) => `  ${q}`),
+          ].join('\n');
+        });
       } finally {
         await stack.stop();
       }

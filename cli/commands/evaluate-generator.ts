@@ -34,6 +34,7 @@ interface EvaluateCliOptions {
   dataDir?: string;
   out?: string;
   writeCard?: boolean;
+  samplers: string;
   json?: boolean;
 }
 
@@ -62,6 +63,11 @@ export function registerEvaluateGenerator(program: Command): void {
     .option('--batch-size <B>', 'structures per network call', nonNegativeInteger, 64)
     .option('--threads <n>', 'ONNX Runtime intra-op threads', nonNegativeInteger)
     .option('--device <auto|cpu|cuda>', 'ONNX Runtime execution provider', parseDevice, 'auto')
+    .option(
+      '--samplers <list>',
+      'sampler variants for de novo and conditioned runs: diffcsp (exact), clip_types (clip_denoised on types)',
+      'diffcsp,clip_types',
+    )
     .option('--data-dir <dir>', 'folder holding mp_20/ (default: ../shared/data beside the repository)')
     .option('--out <file>', 'also write the report JSON to this file')
     .option('--write-card', 'store the report under "metrics" in the model card (only that key is changed)')
@@ -84,6 +90,10 @@ export function registerEvaluateGenerator(program: Command): void {
           perSystem: opts.perSystem,
           seed: opts.seed,
           batchSize: opts.batchSize,
+          typeClipVariants: opts.samplers.split(',').map((v) => {
+            if (v !== 'diffcsp' && v !== 'clip_types') throw new InvalidArgumentError(`unknown sampler ${v}`);
+            return v === 'clip_types';
+          }),
           ...(opts.steps ? { steps: opts.steps } : {}),
           ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
           log,

@@ -39,6 +39,7 @@ interface GenerateCliOptions {
   batchSize: number;
   threads?: number;
   device: 'auto' | 'cpu' | 'cuda';
+  clipTypes?: boolean;
   json?: boolean;
 }
 
@@ -88,6 +89,10 @@ export function registerGenerate(program: Command): void {
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: one per core)', positiveInteger)
     .option('--device <auto|cpu|cuda>', 'ONNX Runtime execution provider', parseDevice, 'auto')
     .option(
+      '--clip-types',
+      "clip the network's clean-type estimate to [0, 1] at every step (DDPM clip_denoised; not in DiffCSP, steadies under-trained models)",
+    )
+    .option(
       '--json',
       'print {"model","requested","valid","invalid":[{"index","reason","codes","file"}],"files":[],"invalid_counts","seed","steps","wall_s"}',
     )
@@ -124,6 +129,7 @@ export function registerGenerate(program: Command): void {
         const result = await sampler.generate(model, request, opts.num, {
           seed: opts.seed,
           batchSize: opts.batchSize,
+          clipTypes: Boolean(opts.clipTypes),
           ...(opts.steps ? { steps: opts.steps } : {}),
           onProgress: (p) => {
             const pct = Math.floor(((p.batch + p.step / p.steps) / p.batches) * 10) * 10;

@@ -54,6 +54,14 @@ export interface SamplerOptions {
   readonly stepLr?: number;
   /** Corrector steps per step; default the schedule's `corrector_steps` (1). */
   readonly correctorSteps?: number;
+  /**
+   * Clip the clean types the network's ε implies, x0 = (A − sqrt(1 − ᾱ_s)·ε_A) / sqrt(ᾱ_s), to the
+   * one-hot range [0, one_hot_scale] and step from the posterior mean of the clipped x0 (the
+   * `clip_denoised` of Ho et al.'s DDPM code). Off by default (DiffCSP does not clip). Without it,
+   * the first step (β_T clipped at 0.9999, so 1/sqrt(α_T) = 100) multiplies any error of ε_A by
+   * 100, which an under-trained network turns into exploding types and lattices.
+   */
+  readonly clipTypes?: boolean;
 }
 
 /** A sample straight out of the sampler (not yet checked or reduced). */
@@ -137,6 +145,7 @@ class BatchRun {
   readonly #t: number;
   readonly #stepLr: readonly number[];
   readonly #corrector: number;
+  readonly #clipTypes: boolean;
   readonly #lat: Float64Array; // [B, 9] normalised lattice
   readonly #frac: Float64Array; // [B, N, 3]
   readonly #types: Float64Array; // [B, N, T]
@@ -155,6 +164,7 @@ class BatchRun {
       (p) => options.stepLr ?? (p.mode === 'csp' ? sched.stepLr.csp : sched.stepLr.gen),
     );
     this.#corrector = options.correctorSteps ?? sched.correctorSteps;
+    this.#clipTypes = options.clipTypes ?? false;
     this.#rngs = plans.map((p) => new Prng(seed, 2 * p.index));
     this.#lat = new Float64Array(b * 9);
     this.#frac = new Float64Array(b * n * 3);
@@ -227,13 +237,20 @@ class BatchRun {
       }
       if (p.mode !== 'gen') continue;
       const T = st.types;
+      const hi = this.#model.schedule.types.oneHotScale;
       for (let a = 0; a < p.natoms; a++) {
         for (let k = 0; k < t; k++) {
           const at = (i * n + a) * t + k;
           const z = st.last ? 0 : rng.normal();
-          this.#types[at] = this.#allowed[i * t + k]
-            ? T.c0 * (this.#types[at]! - T.c1 * out.epsTypes[at]!) + T.sigma * z
-            : T.noiseLevelNext * z; // known-zero channel, re-noised to level s'
+          if (!this.#allowed[i * t + k]) {
+            this.#types[at] = T.noiseLevelNext * z; // known-zero channel, re-noised to level s'
+          } else if (this.#clipTypes) {
+            const x = this.#types[at]!;
+            const x0 = Math.min(hi, Math.max(0, (x - T.sqrtOneMinusAbar * out.epsTypes[at]!) / T.sqrtAbar));
+            this.#types[at] = T.coefX0 * x0 + T.coefXt * x + T.sigma * z;
+          } else {
+            this.#types[at] = T.c0 * (this.#types[at]! - T.c1 * out.epsTypes[at]!) + T.sigma * z;
+          }
         }
       }
     }

@@ -22,6 +22,12 @@ export interface DdpmStep {
   readonly sigma: number;
   /** sqrt(1 - alpha_bar[s']): the forward-noise level of a clean zero at s' (type masking). */
   readonly noiseLevelNext: number;
+  /** x0 = (x - sqrtOneMinusAbar·ε) / sqrtAbar: the clean value the network's ε implies. */
+  readonly sqrtAbar: number;
+  readonly sqrtOneMinusAbar: number;
+  /** Posterior mean from x0 and x: coefX0·x0 + coefXt·x (equal to c0 (x − c1 ε) when x0 is not clipped). */
+  readonly coefX0: number;
+  readonly coefXt: number;
 }
 
 /** Everything one predictor-corrector step needs. */
@@ -77,6 +83,10 @@ function ddpmStep(d: DdpmSchedule, s: number, next: number): DdpmStep {
     c1: beta / Math.sqrt(1 - abar),
     sigma,
     noiseLevelNext: Math.sqrt(Math.max(0, 1 - abarNext)),
+    sqrtAbar: Math.sqrt(abar),
+    sqrtOneMinusAbar: Math.sqrt(1 - abar),
+    coefX0: (Math.sqrt(abarNext) * beta) / (1 - abar),
+    coefXt: (Math.sqrt(alpha) * (1 - abarNext)) / (1 - abar),
   };
 }
 

@@ -9,5 +9,6 @@ export const TEST_NAMESPACES = [
   'campaign-e2e',
   'campaign-signals',
   'campaign-failures',
+  'campaign-reliability',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

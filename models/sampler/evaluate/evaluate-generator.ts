@@ -43,6 +43,12 @@ export interface EvaluateOptions {
   /** Respaced network steps (default: the full schedule). */
   readonly steps?: number;
   readonly batchSize?: number;
+  /**
+   * Sampler variants for the de-novo and conditioned runs: false = DiffCSP's sampler exactly,
+   * true = with `clipTypes` (see `SamplerOptions`). Default both, reported as `diffcsp` and
+   * `clip_types`. CSP is unaffected (types are fixed).
+   */
+  readonly typeClipVariants?: readonly boolean[];
   readonly log?: (message: string) => void;
 }
 
@@ -102,31 +108,8 @@ export async function evaluateGenerator(model: GeneratorModel, options: Evaluate
     `CSP: ${csp.matched}/${csp.pairs} matched, RMSE ${csp.rmse.toFixed(4)} (${cspSampleS.toFixed(0)} s sampling, ${cspMatchS.toFixed(0)} s matching)`,
   );
 
-  // De novo, unconditional.
-  const genStarted = performance.now();
-  const gen = await generate(model, { kind: 'unconditional' }, genCount, {
-    ...sampler,
-    seed: seed + 1,
-    validity: cdvaeValidity,
-    onProgress: progress('de novo'),
-  });
-  const genS = (performance.now() - genStarted) / 1000;
-  const structs = gen.samples.map((s) => s.structure);
-  const sValid = structs.map(structurallyValid);
-  const cValid = structs.map(compositionallyValid);
-  const validStructs = structs.filter((_, i) => sValid[i]);
-  const unique = uniqueIndices(validStructs).map((i) => validStructs[i]!);
-  log(
-    `de novo: ${validStructs.length}/${genCount} structurally valid, ${unique.length} unique; reading training rows for novelty`,
-  );
   const trainRows = distinct((await Promise.all(trainFiles.map((f) => readMp20Rows(file(f))))).flat());
-  const novel = novelIndices(
-    unique,
-    trainRows.map((r) => r.structure),
-  );
-  const defaultValid = structs.filter((s) => sValidDefault(s)).length;
-
-  // Chemical-system conditioning on systems of test rows.
+  const trainStructures = trainRows.map((r) => r.structure);
   const systems = [
     ...new Set(
       seededSubset(testRows, Math.min(testRows.length, 50 * systemCount), seed + 2).map((r) =>
@@ -134,33 +117,62 @@ export async function evaluateGenerator(model: GeneratorModel, options: Evaluate
       ),
     ),
   ].slice(0, systemCount);
-  const condStarted = performance.now();
-  const condPlans: SamplePlan[] = [];
-  for (const system of systems) {
-    for (const p of planSamples(
-      { kind: 'system', elements: parseChemicalSystem(system) },
-      perSystem,
-      model.schedule,
-      seed + 3,
-      model.name,
-    )) {
-      condPlans.push({ ...p, index: condPlans.length });
+
+  // De novo (unconditional) and chemical-system conditioned, once per sampler variant.
+  const variants = options.typeClipVariants ?? [false, true];
+  const deNovo: Record<string, DeNovoSection> = {};
+  const conditioned: Record<string, ConditionedSection> = {};
+  for (const clipTypes of variants) {
+    const name = clipTypes ? 'clip_types' : 'diffcsp';
+    const common = { ...sampler, clipTypes, validity: cdvaeValidity };
+    if (genCount > 0) {
+      const started = performance.now();
+      const gen = await generate(model, { kind: 'unconditional' }, genCount, {
+        ...common,
+        seed: seed + 1,
+        onProgress: progress(`de novo (${name})`),
+      });
+      deNovo[name] = deNovoSection(
+        gen.samples.map((s) => s.structure),
+        trainStructures,
+        (performance.now() - started) / 1000,
+      );
+      log(`de novo (${name}): ${JSON.stringify(deNovo[name])}`);
+    }
+    if (systems.length && perSystem > 0) {
+      const started = performance.now();
+      const plans: SamplePlan[] = [];
+      for (const system of systems) {
+        const request = { kind: 'system' as const, elements: parseChemicalSystem(system) };
+        for (const p of planSamples(request, perSystem, model.schedule, seed + 3, model.name)) {
+          plans.push({ ...p, index: plans.length });
+        }
+      }
+      const run = await generateFromPlans(model, plans, {
+        ...common,
+        seed: seed + 3,
+        onProgress: progress(`conditioned (${name})`),
+      });
+      const samples = run.samples.map((x, k) => ({
+        system: systems[Math.floor(k / perSystem)]!,
+        s: x.structure,
+      }));
+      conditioned[name] = {
+        n_samples: samples.length,
+        adherence_pct: pct(
+          samples.filter(({ system, s }) => adheres(s, system.split('-'))).length / samples.length,
+        ),
+        uses_every_element_pct: pct(
+          samples.filter(({ system, s }) => new Set(s.species).size === system.split('-').length).length /
+            samples.length,
+        ),
+        structural_validity_pct: pct(samples.filter(({ s }) => structurallyValid(s)).length / samples.length),
+        matdisc_validity_pct: pct(samples.filter(({ s }) => sValidDefault(s)).length / samples.length),
+        sampling_wall_s: round((performance.now() - started) / 1000, 1),
+      };
+      log(`conditioned (${name}): ${JSON.stringify(conditioned[name])}`);
     }
   }
-  const condRun = await generateFromPlans(model, condPlans, {
-    ...sampler,
-    seed: seed + 3,
-    onProgress: progress('conditioned'),
-  });
-  const condS = (performance.now() - condStarted) / 1000;
-  const condSamples = condRun.samples.map((s, k) => ({
-    system: systems[Math.floor(k / perSystem)]!,
-    s: s.structure,
-  }));
-  const adherent = condSamples.filter(({ system, s }) => adheres(s, system.split('-'))).length;
-  const usesAll = condSamples.filter(
-    ({ system, s }) => new Set(s.species).size === system.split('-').length,
-  ).length;
 
   return {
     model: model.name,
@@ -193,27 +205,8 @@ export async function evaluateGenerator(model: GeneratorModel, options: Evaluate
       sampling_wall_s: round(cspSampleS, 1),
       matching_wall_s: round(cspMatchS, 1),
     },
-    de_novo: {
-      n_samples: genCount,
-      structural_validity_pct: pct(sValid.filter(Boolean).length / genCount),
-      compositional_validity_pct: pct(cValid.filter(Boolean).length / genCount),
-      validity_both_pct: pct(sValid.filter((v, i) => v && cValid[i]).length / genCount),
-      matdisc_validity_pct: pct(defaultValid / genCount),
-      uniqueness_pct: validStructs.length ? pct(unique.length / validStructs.length) : null,
-      novelty_pct: unique.length ? pct(novel.length / unique.length) : null,
-      sampling_wall_s: round(genS, 1),
-    },
-    conditioned: {
-      systems,
-      samples_per_system: perSystem,
-      n_samples: condSamples.length,
-      adherence_pct: pct(adherent / condSamples.length),
-      uses_every_element_pct: pct(usesAll / condSamples.length),
-      structural_validity_pct: pct(
-        condSamples.filter(({ s }) => structurallyValid(s)).length / condSamples.length,
-      ),
-      sampling_wall_s: round(condS, 1),
-    },
+    de_novo: { n_samples: genCount, by_sampler: deNovo },
+    conditioned: { systems, samples_per_system: perSystem, by_sampler: conditioned },
     published_full_mp20: PUBLISHED_MP20,
     definitions: {
       structural_validity:
@@ -231,6 +224,55 @@ export async function evaluateGenerator(model: GeneratorModel, options: Evaluate
   };
 }
 
+/** De-novo metrics of one sampler variant. */
+interface DeNovoSection {
+  readonly structural_validity_pct: number;
+  readonly compositional_validity_pct: number;
+  readonly validity_both_pct: number;
+  readonly matdisc_validity_pct: number;
+  readonly uniqueness_pct: number | null;
+  readonly novelty_pct: number | null;
+  readonly median_volume_per_atom_a3: number | null;
+  readonly sampling_wall_s: number | null;
+}
+
+/** Chemical-system metrics of one sampler variant. */
+interface ConditionedSection {
+  readonly n_samples: number;
+  readonly adherence_pct: number;
+  readonly uses_every_element_pct: number;
+  readonly structural_validity_pct: number;
+  readonly matdisc_validity_pct: number;
+  readonly sampling_wall_s: number | null;
+}
+
+function deNovoSection(
+  structs: readonly Structure[],
+  training: readonly Structure[],
+  wallS: number,
+): DeNovoSection {
+  const n = structs.length;
+  const sValid = structs.map(structurallyValid);
+  const cValid = structs.map(compositionallyValid);
+  const validStructs = structs.filter((_, i) => sValid[i]);
+  const unique = uniqueIndices(validStructs).map((i) => validStructs[i]!);
+  const novel = novelIndices(unique, training);
+  const vpa = structs
+    .map((s) => Structure.volumePerAtom(s))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  return {
+    structural_validity_pct: pct(sValid.filter(Boolean).length / n),
+    compositional_validity_pct: pct(cValid.filter(Boolean).length / n),
+    validity_both_pct: pct(sValid.filter((v, i) => v && cValid[i]).length / n),
+    matdisc_validity_pct: pct(structs.filter(sValidDefault).length / n),
+    uniqueness_pct: validStructs.length ? pct(unique.length / validStructs.length) : null,
+    novelty_pct: unique.length ? pct(novel.length / unique.length) : null,
+    median_volume_per_atom_a3: vpa.length ? round(vpa[Math.floor(vpa.length / 2)]!, 2) : null,
+    sampling_wall_s: round(wallS, 1),
+  };
+}
+
 function sValidDefault(s: Structure): boolean {
   try {
     return checkValidity(s).valid;
@@ -245,28 +287,40 @@ export type EvaluationReport = Awaited<ReturnType<typeof evaluateGenerator>>;
 /** Our numbers beside the published ones, as text. */
 export function formatReport(r: EvaluationReport): string {
   const p = r.published_full_mp20;
-  const f = (x: number | null) => (x === null ? '   n/a' : x.toFixed(2).padStart(6));
+  const f = (x: number | null | undefined) =>
+    x === null || x === undefined ? '   n/a' : x.toFixed(2).padStart(6);
+  const variant = (k: string) => (k === 'diffcsp' ? 'ours (DiffCSP sampler)' : 'ours (clip types)');
+  const deNovo = Object.entries(r.de_novo.by_sampler);
+  const cond = Object.entries(r.conditioned.by_sampler);
   const lines = [
     `generator ${r.model}${r.untrained ? ' (UNTRAINED fixture: numbers are meaningless)' : ''}, ${r.sampler.steps}/${r.sampler.num_steps} steps, seed ${r.sampler.seed}`,
     r.data.note,
     '',
     `CSP, 1 sample per composition (${r.csp.n_compositions} test compositions; ${r.csp.valid_pairs} valid pairs)`,
-    '  model        match rate %   RMSE',
-    `  ours        ${f(r.csp.match_rate_pct)}        ${r.csp.rmse === null ? 'n/a' : r.csp.rmse.toFixed(4)}`,
+    '  model                     match rate %   RMSE',
+    `  ${'ours'.padEnd(24)}${f(r.csp.match_rate_pct)}        ${r.csp.rmse === null ? 'n/a' : r.csp.rmse.toFixed(4)}`,
     ...Object.entries(p.csp).map(
-      ([k, v]) => `  ${k.padEnd(10)}  ${f(v.match_rate_pct)}        ${v.rmse.toFixed(4)}   (full MP-20)`,
+      ([k, v]) => `  ${k.padEnd(24)}${f(v.match_rate_pct)}        ${v.rmse.toFixed(4)}   (full MP-20)`,
     ),
     '',
-    `De novo (${r.de_novo.n_samples} unconditional samples)`,
-    '  model        structural %  compositional %',
-    `  ours        ${f(r.de_novo.structural_validity_pct)}        ${f(r.de_novo.compositional_validity_pct)}`,
-    ...Object.entries(p.de_novo_validity).map(
-      ([k, v]) => `  ${k.padEnd(10)}  ${f(v.structural_pct)}        ${f(v.compositional_pct)}   (full MP-20)`,
+    `De novo (${r.de_novo.n_samples} unconditional samples per sampler)`,
+    '  model                     structural %  compositional %  unique %  novel %  matdisc-valid %  median Å³/atom',
+    ...deNovo.map(
+      ([k, v]) =>
+        `  ${variant(k).padEnd(24)}${f(v.structural_validity_pct)}        ${f(v.compositional_validity_pct)}        ` +
+        `${f(v.uniqueness_pct)}   ${f(v.novelty_pct)}   ${f(v.matdisc_validity_pct)}          ${f(v.median_volume_per_atom_a3)}`,
     ),
-    `  ours: uniqueness ${f(r.de_novo.uniqueness_pct)} %, novelty ${f(r.de_novo.novelty_pct)} % (vs ${r.data.training_rows} training rows), matdisc validity ${f(r.de_novo.matdisc_validity_pct)} %`,
+    ...Object.entries(p.de_novo_validity).map(
+      ([k, v]) => `  ${k.padEnd(24)}${f(v.structural_pct)}        ${f(v.compositional_pct)}   (full MP-20)`,
+    ),
+    `  novelty against ${r.data.training_rows} training rows`,
     '',
     `Chemical-system conditioning (${r.conditioned.systems.join(', ')}; ${r.conditioned.samples_per_system} each)`,
-    `  adherence ${f(r.conditioned.adherence_pct)} % (goal 100), uses every element ${f(r.conditioned.uses_every_element_pct)} %, structural validity ${f(r.conditioned.structural_validity_pct)} %`,
+    ...cond.map(
+      ([k, v]) =>
+        `  ${variant(k).padEnd(24)}adherence ${f(v.adherence_pct)} % (goal 100), uses every element ${f(v.uses_every_element_pct)} %, ` +
+        `structural validity ${f(v.structural_validity_pct)} %, matdisc validity ${f(v.matdisc_validity_pct)} %`,
+    ),
   ];
   return lines.join('\n');
 }
