@@ -14,8 +14,12 @@ export function registerDemo(program: Command): void {
       'run a small discovery campaign (Ge-Si, 2 rounds, 4 DFT calculations) on the embedded stack and print how to review it in SQL',
     )
     .option('--data-dir <dir>', 'state directory (default: MATDISC_DATA_DIR or .data)')
+    .option(
+      '--generator <name>',
+      'prototypes (default) or diffcsp-mp20 (falls back to prototypes if unusable)',
+    )
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { dataDir?: string; json?: boolean }) => {
+    .action(async (opts: { dataDir?: string; json?: boolean; generator?: string }) => {
       const { Client, Connection } = await import('@temporalio/client');
       const { discoveryCampaign } = await import('../../workflows/campaign.js');
       const { checkCampaignResources } = await import('../../activities/campaign/config.js');
@@ -25,7 +29,7 @@ export function registerDemo(program: Command): void {
       const { startEmbeddedStack } = await import('../stack/embedded-stack.js');
       const { WORKFLOW_TASK_QUEUE } = await import('../worker.js');
       const started = Date.now();
-      const generator = await chooseDemoGenerator();
+      const generator = await chooseDemoGenerator(opts.generator);
       log(`generator: ${generator.note}`);
       const config = demoCampaignConfig(generator.model);
       await checkCampaignResources(config, { pseudoDir: pseudoDir() });

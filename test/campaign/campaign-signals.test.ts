@@ -1,0 +1,147 @@
+/**
+ * Messages to a running campaign, on real components: the status query while DFT runs, the
+ * setBudget update (accepted, and rejected by its validator), and stop {mode: 'cancel'} while two
+ * DFT jobs run. Jobs start 120 s late (DelayedLauncher) so the test acts while they certainly run.
+ * Cancellation contract: the DFT children end cancelled, their jobs are killed, and each row is
+ * stored as `failed` with reason 'cancelled' (never left 'running').
+ */
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CANCELLED_REASON } from '../../activities/dft-calculation.js';
+import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
+import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
+import { discoveryCampaign } from '../../workflows/campaign.js';
+import { campaignStatusQuery, setBudgetUpdate, stopSignal } from '../../workflows/campaign-messages.js';
+import { dftCandidateWorkflowId } from '../../workflows/dft-candidate.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { DelayedLauncher } from './delayed-launcher.js';
+import { siliconCampaign } from './fixtures.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('campaign signals, updates and queries', () => {
+  let t: TestDatabase;
+  let workers: RunningWorkers;
+  let workRoot: string;
+  let client: Client;
+  let connection: Connection;
+
+  beforeAll(async () => {
+    t = await openTestDatabase('postgres', { migrated: true });
+    workRoot = mkdtempSync(join(tmpdir(), 'matdisc-campaign-signals-'));
+    chmodSync(workRoot, 0o755);
+    workers = await startWorkers({
+      address: inject('temporalAddress'),
+      namespace: 'campaign-signals',
+      queues: ['cpu', 'dft', 'gpu'],
+      deps: {
+        db: t.db,
+        dft: createQeDftRunner(),
+        workRoot,
+        pseudoDir: process.env.PSEUDO_DIR,
+        launchers: { local: new DelayedLauncher(120) },
+      },
+      concurrency: { dft: 2 },
+    });
+    connection = await Connection.connect({ address: inject('temporalAddress') });
+    client = new Client({ connection, namespace: 'campaign-signals' });
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await workers?.shutdown();
+    await t?.close();
+    rmSync(workRoot, { recursive: true, force: true });
+  });
+
+  it('status while DFT runs, setBudget accepted and rejected, stop --cancel cancels the DFT jobs', async () => {
+    const campaignId = `campaign-signals-${Date.now()}`;
+    const handle = await client.workflow.start(discoveryCampaign, {
+      taskQueue: WORKFLOW_TASK_QUEUE,
+      workflowId: campaignId,
+      args: [{ campaignId, config: siliconCampaign({ rounds: 2 }) }],
+    });
+    // Wait until both DFT jobs are submitted (their rows carry a job id).
+    let running: { structure_id: string; scheduler_job_id: string }[] = [];
+    for (let i = 0; i < 300 && running.length < 2; i++) {
+      await sleep(200);
+      running = (
+        await t.db.query<{ structure_id: string; scheduler_job_id: string }>(
+          `SELECT structure_id::text, scheduler_job_id FROM dft_calculations
+            WHERE campaign_id = $1 AND status = 'running' AND scheduler_job_id IS NOT NULL`,
+          [campaignId],
+        )
+      ).rows;
+    }
+    expect(running).toHaveLength(2);
+
+    const status = await handle.query(campaignStatusQuery);
+    expect(status).toMatchObject({
+      campaignId,
+      round: 0,
+      stage: 'dft',
+      paused: false,
+      stopRequested: null,
+      dftBudgetTotal: 2,
+      dftSpent: 2,
+      dftInFlight: 2,
+      roundsCompleted: 0,
+      counts: { generated: 6, dftConverged: 0, dftFailed: 0 },
+      stopReason: null,
+    });
+    expect(status.mlipVersionId).toMatch(/\d+/);
+    expect(status.counts.unique).toBeGreaterThan(0);
+
+    // Rejected by the validator: not a positive integer, and below what is spent. Nothing changes.
+    for (const [bad, why] of [
+      [0, /expected a positive integer, got 0/],
+      [1, /below the 2 DFT calculations already spent/],
+    ] as const) {
+      const err = await handle.executeUpdate(setBudgetUpdate, { args: [{ dftBudgetTotal: bad }] }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((err as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'InvalidBudget' });
+      expect(String((err as WorkflowUpdateFailedError).cause?.message)).toMatch(why);
+    }
+    expect((await handle.query(campaignStatusQuery)).dftBudgetTotal).toBe(2);
+    const accepted = await handle.executeUpdate(setBudgetUpdate, { args: [{ dftBudgetTotal: 5 }] });
+    expect(accepted).toMatchObject({ dftBudgetTotal: 5, dftSpent: 2 });
+    expect((await handle.query(campaignStatusQuery)).dftBudgetTotal).toBe(5);
+
+    await handle.signal(stopSignal, { mode: 'cancel' });
+    const result = await handle.result();
+    expect(result).toMatchObject({
+      stage: 'stopped',
+      stopRequested: 'cancel',
+      stopReason: 'stop (cancel)',
+      dftBudgetTotal: 5,
+      dftSpent: 2,
+      dftInFlight: 0,
+    });
+    for (const r of running) {
+      const child = await client.workflow
+        .getHandle(dftCandidateWorkflowId(campaignId, r.structure_id))
+        .describe();
+      expect(child.status.name).toBe('CANCELLED');
+    }
+    const rows = await t.db.query<{ status: string; failure_reason: string | null; running_job: unknown }>(
+      'SELECT status, failure_reason, running_job FROM dft_calculations WHERE campaign_id = $1',
+      [campaignId],
+    );
+    expect(rows.rows).toHaveLength(2);
+    for (const r of rows.rows)
+      expect(r).toMatchObject({ status: 'failed', failure_reason: CANCELLED_REASON, running_job: null });
+    const campaign = await t.db.query<{ status: string }>('SELECT status FROM campaigns WHERE id = $1', [
+      campaignId,
+    ]);
+    expect(campaign.rows[0]?.status).toBe('stopped');
+    // The second round never started.
+    const rounds = await t.db.query('SELECT id FROM rounds WHERE campaign_id = $1', [campaignId]);
+    expect(rounds.rows).toHaveLength(1);
+  }, 170_000);
+});

@@ -1,0 +1,60 @@
+/**
+ * `matdisc demo --json` as a user runs it: its own embedded stack (Temporal dev server, PGlite)
+ * in a temporary MATDISC_DATA_DIR, a real two-round campaign, one JSON document on stdout.
+ */
+import { execa } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../slurm/cluster.js';
+
+describe('matdisc demo', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'matdisc-demo-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('runs a small campaign and prints one JSON document with stage timings and DFT rows', async () => {
+    const run = await execa('node', ['bin/matdisc.js', 'demo', '--json'], {
+      cwd: REPO_ROOT,
+      env: { MATDISC_DATA_DIR: dataDir },
+      reject: false,
+      timeout: 230_000,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as {
+      campaignId: string;
+      generator: string;
+      generatorNote: string;
+      mlip: string;
+      result: { stage: string; dftSpent: number; counts: { dftConverged: number; dftFailed: number } };
+      dft: { status: string }[];
+      rounds: { round_index: number }[];
+      timings: {
+        stack_start_s: number;
+        wall_s: number;
+        campaign: { total_s: number; stages_s: Record<string, number>; share: Record<string, number> };
+      };
+      sql: string[];
+    };
+    expect(out.campaignId).toMatch(/^demo-/);
+    expect(out.generator).toBe('prototypes');
+    expect(out.generatorNote).toMatch(/prototype/);
+    expect(out.mlip).toBe('mlearn-committee');
+    expect(out.result.stage).toBe('completed');
+    expect(out.rounds.map((r) => r.round_index)).toEqual([0, 1]);
+    expect(out.dft.length).toBe(out.result.dftSpent);
+    expect(out.dft.length).toBeGreaterThanOrEqual(2);
+    for (const d of out.dft) expect(['converged', 'failed']).toContain(d.status);
+    expect(out.result.counts.dftConverged + out.result.counts.dftFailed).toBe(out.dft.length);
+    const { stages_s, share, total_s } = out.timings.campaign;
+    expect(Object.keys(stages_s).sort()).toEqual(['dft', 'generation', 'mlip', 'orchestration', 'training']);
+    expect(stages_s.dft).toBeGreaterThan(0);
+    expect(stages_s.mlip).toBeGreaterThan(0);
+    const sum = Object.values(stages_s).reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(total_s, 1);
+    expect(Object.values(share).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 1);
+    expect(out.sql[0]).toContain(
+      `npx matdisc sql -c "SELECT * FROM campaign_summary WHERE campaign_id = '${out.campaignId}'"`,
+    );
+  }, 240_000);
+});

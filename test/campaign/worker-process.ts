@@ -1,0 +1,39 @@
+/**
+ * A matdisc worker in its own process, for the reliability test (`campaign-reliability.test.ts`)
+ * to kill with SIGKILL. Serves cpu, dft and gpu on TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE against
+ * DATABASE_URL; DFT jobs start DFT_DELAY_S seconds late (DelayedLauncher) so the test can act
+ * while one runs. Prints "ready" on stdout once polling.
+ *
+ *   node --import tsx test/campaign/worker-process.ts
+ */
+import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
+import { startWorkers } from '../../cli/worker.js';
+import { Database } from '../../db/database.js';
+import { DelayedLauncher } from './delayed-launcher.js';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+
+const db = await Database.connect({ url: env('DATABASE_URL'), maxConnections: 4 });
+const workers = await startWorkers({
+  address: env('TEMPORAL_ADDRESS'),
+  namespace: env('TEMPORAL_NAMESPACE'),
+  queues: ['cpu', 'dft', 'gpu'],
+  deps: {
+    db,
+    dft: createQeDftRunner(),
+    workRoot: env('WORK_ROOT'),
+    pseudoDir: process.env.PSEUDO_DIR,
+    launchers: { local: new DelayedLauncher(Number(process.env.DFT_DELAY_S ?? 0)) },
+  },
+  concurrency: { dft: 2 },
+});
+process.stdout.write('ready\n');
+const stop = () => void workers.shutdown();
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+await workers.done;
+await db.close();
