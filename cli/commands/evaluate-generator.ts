@@ -60,7 +60,7 @@ export function registerEvaluateGenerator(program: Command): void {
       'respace the schedule to K steps (default: the full schedule; numbers are then not comparable)',
       nonNegativeInteger,
     )
-    .option('--batch-size <B>', 'structures per network call', nonNegativeInteger, 64)
+    .option('--batch-size <B>', 'structures per network call', nonNegativeInteger, 32)
     .option('--threads <n>', 'ONNX Runtime intra-op threads', nonNegativeInteger)
     .option('--device <auto|cpu|cuda>', 'ONNX Runtime execution provider', parseDevice, 'auto')
     .option(

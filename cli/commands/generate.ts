@@ -85,7 +85,7 @@ export function registerGenerate(program: Command): void {
       'respace the schedule to K network steps (faster, lower quality; default: the full schedule)',
       positiveInteger,
     )
-    .option('--batch-size <B>', 'structures per network call', positiveInteger, 64)
+    .option('--batch-size <B>', 'structures per network call', positiveInteger, 32)
     .option('--threads <n>', 'ONNX Runtime intra-op threads (default: one per core)', positiveInteger)
     .option('--device <auto|cpu|cuda>', 'ONNX Runtime execution provider', parseDevice, 'auto')
     .option(

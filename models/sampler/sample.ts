@@ -24,6 +24,9 @@
  * allowed channels only. Every output therefore uses only allowed elements, and the network sees
  * inputs distributed as in training.
  *
+ * Option `clipTypes` (off by default; DiffCSP does not clip) replaces the type update by the DDPM
+ * posterior mean of the clean-type estimate clipped to [0, one_hot_scale] (see {@link SamplerOptions}).
+ *
  * Batching: samples are sorted by number of atoms (stable) and cut into batches of `batchSize`,
  * each padded to its largest cell with mask 0 (padding inputs are 0, outputs there ignored), one
  * network call per corrector or predictor step for the whole batch.
@@ -43,7 +46,7 @@ import { pcSteps, type PcStep } from './timesteps.js';
 export interface SamplerOptions {
   /** Seed of every random draw (default 0). */
   readonly seed?: number;
-  /** Structures per network call (default 64). */
+  /** Structures per network call (default 32; samples are sorted by size first, so smaller batches pad less). */
   readonly batchSize?: number;
   /**
    * Evaluated steps; default the schedule's num_steps (the full schedule). Fewer respaces the
@@ -96,7 +99,7 @@ export async function* sampleSteps(
   options: SamplerOptions = {},
 ): AsyncGenerator<SamplerProgress, RawSample[]> {
   const seed = options.seed ?? 0;
-  const batchSize = options.batchSize ?? 64;
+  const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const steps = pcSteps(model.schedule, options.steps ?? model.schedule.numSteps);

@@ -99,6 +99,15 @@ def test_padding_atoms_do_not_change_real_atoms(model):
     assert torch.all(b[1][~y["mask"].bool()] == 0) and torch.all(b[2][~y["mask"].bool()] == 0)
 
 
+def test_ddpm_outputs_tend_to_the_noisy_input_at_t_1(model):
+    # the preconditioning makes eps exact where the reverse step amplifies its error 100x
+    x = _inputs()
+    x["t"] = torch.ones(2, dtype=torch.float64)
+    eps_l, _, eps_a = _run(model, x)
+    torch.testing.assert_close(eps_l, x["lattice"], atol=1e-6, rtol=0)
+    torch.testing.assert_close(eps_a, x["atom_types"] * x["mask"].unsqueeze(-1), atol=1e-6, rtol=0)
+
+
 def test_structures_in_a_batch_are_independent(model):
     x = _inputs()
     full = _run(model, x)

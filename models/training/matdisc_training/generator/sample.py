@@ -91,6 +91,9 @@ def sample(model, sched: dict, natoms: list[int], seed: int, step_lr: float | No
 
 
 def _structure(L: np.ndarray, idx: list[int], f: np.ndarray) -> dict:
+    if np.linalg.det(L) < 0:  # same crystal, right-handed basis: x = f L = (-f)(-L)
+        L, f = -L, np.mod(-f, 1.0)
+        f[f >= 1.0] = 0.0
     vol = float(np.linalg.det(L))
     lengths = np.linalg.norm(L, axis=1)
     ang = lambda u, v: math.degrees(math.acos(np.clip(L[u] @ L[v] / (lengths[u] * lengths[v]), -1, 1)))
