@@ -34,6 +34,11 @@ def test_fixture_graph_is_identical_when_traced_at_another_size():
     assert graph_signature(again) == graph_signature(onnx.load(str(FIXTURE)))
 
 
+def test_fixture_card_matches_its_file():
+    card = json.loads(FIXTURE.with_name("denoiser-tiny.card.json").read_text())
+    assert card["sha256"] == sha256_file(FIXTURE) and card["metrics"] == {}
+
+
 def test_fixture_has_dynamic_batch_and_atoms():
     g = onnx.load(str(FIXTURE)).graph
     dims = {i.name: [d.dim_param or d.dim_value for d in i.type.tensor_type.shape.dim] for i in list(g.input) + list(g.output)}
