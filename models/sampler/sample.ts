@@ -60,9 +60,9 @@ export interface SamplerOptions {
   /**
    * Clip the clean types the network's ε implies, x0 = (A − sqrt(1 − ᾱ_s)·ε_A) / sqrt(ᾱ_s), to the
    * one-hot range [0, one_hot_scale] and step from the posterior mean of the clipped x0 (the
-   * `clip_denoised` of Ho et al.'s DDPM code). Off by default (DiffCSP does not clip). Without it,
-   * the first step (β_T clipped at 0.9999, so 1/sqrt(α_T) = 100) multiplies any error of ε_A by
-   * 100, which an under-trained network turns into exploding types and lattices.
+   * `clip_denoised` of Ho et al.'s DDPM code). Off by default (DiffCSP does not clip). The first
+   * step (β_T clipped at 0.9999, so 1/sqrt(α_T) = 100) multiplies any error of ε_A by 100, which
+   * an under-trained network turns into exploding types and lattices; clipping contains that.
    */
   readonly clipTypes?: boolean;
 }
