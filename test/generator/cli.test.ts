@@ -2,29 +2,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../helpers/run-command.js';
 import { readCif } from '../../crystal/io/cif.js';
 import { registerGenerate } from '../../cli/commands/generate.js';
 import { FAST_STEPS, TINY } from './fixture.js';
 
-async function run(argv: string[]): Promise<string> {
-  const program = new Command('matdisc').exitOverride();
-  registerGenerate(program);
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'matdisc', ...argv]);
-  } finally {
-    spy.mockRestore();
-    err.mockRestore();
-  }
-  return out.join('');
-}
+const run = (argv: string[]) => runCommand([registerGenerate], argv);
 
 describe('matdisc generate', () => {
   let dir: string;

@@ -2,8 +2,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../helpers/run-command.js';
 import { writeCif } from '../../crystal/io/cif.js';
 import { readExtxyz } from '../../crystal/io/extxyz.js';
 import { writeExtxyz } from '../../crystal/io/extxyz.js';
@@ -13,24 +13,7 @@ import { MORSE, MORSE_PARAMS } from './models.js';
 import { morseEvaluate, readMorseParams } from './morse-reference.js';
 import { fcc, rattle, rockSalt } from './structures.js';
 
-async function run(argv: string[]): Promise<string> {
-  const program = new Command('matdisc').exitOverride();
-  registerPredict(program);
-  registerRelax(program);
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'matdisc', ...argv]);
-  } finally {
-    spy.mockRestore();
-    err.mockRestore();
-  }
-  return out.join('');
-}
+const run = (argv: string[]) => runCommand([registerPredict, registerRelax], argv);
 
 describe('matdisc predict / relax', () => {
   let dir: string;
