@@ -49,6 +49,12 @@ export class TemporalDevServer {
       ...(options.extraNamespaces ?? []).flatMap((n) => ['--namespace', n]),
       '--log-level',
       'error',
+      // One partition per task queue: with the default four, a backlogged task on one partition
+      // can sit for minutes while the only poller (one DFT slot) long-polls the others.
+      '--dynamic-config-value',
+      'matching.numTaskqueueReadPartitions=1',
+      '--dynamic-config-value',
+      'matching.numTaskqueueWritePartitions=1',
       ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ];
     const child = execa(binary.path, argv, {
