@@ -34,19 +34,28 @@ export class Database {
     return this.pool.query<R>(text, values);
   }
 
-  /** Runs `fn` in one transaction; rolls back and rethrows on error. */
+  /**
+   * Runs `fn` in one transaction; rolls back and rethrows on error. A connection lost meanwhile
+   * (server restarted or killed) rejects the transaction's next query; it must not crash the
+   * process: a checked-out `pg` client emits 'error' when its socket dies, and an 'error' event
+   * without a listener is an uncaught exception. The dead client leaves the pool.
+   */
   async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let lost: Error | undefined;
+    const onError = (err: Error) => (lost ??= err);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!lost) await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(lost);
     }
   }
 

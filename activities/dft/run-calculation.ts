@@ -123,9 +123,19 @@ export async function runCalculation<P>(input: RunCalculationInput<P>): Promise<
   let change: AttemptChange | null = null;
   let running = input.resume?.running;
   if (attempts.length > 0 && !running) {
-    // The crash came between attempts: ask the handlers again for the next one.
+    // The crash came between attempts (after the last one was stored): read that attempt's
+    // result back from its directory (a converged one must not come back without its energy),
+    // then ask the handlers again for the next one.
     const last = attempts.at(-1)!;
-    const next = await nextAttempt(input, attempts, last, structure);
+    const exit = {
+      exitCode: last.exitCode,
+      signal: last.signal,
+      wallS: last.wallS,
+      timedOut: last.outcome === 'timeout',
+      cancelled: false,
+    };
+    const { result } = await engine.assess(last.directory, exit, last.params);
+    const next = await nextAttempt(input, attempts, last, structure, result ?? undefined);
     if (next.done) return next.done;
     ({ params, structure, change } = next);
   }

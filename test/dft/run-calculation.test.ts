@@ -141,6 +141,26 @@ describe('runCalculation with pw.x', () => {
     expect(outcome.attempts.map((a) => a.outcome)).toEqual(['timeout']);
     expect(outcome.reason).toMatch(/wall-time limit/);
   });
+
+  it(
+    'resumed after its last attempt was stored (a worker killed before the outcome): the result is read back, nothing runs again',
+    { timeout: 120_000 },
+    async () => {
+      const input = {
+        structure: si,
+        engine: qe,
+        profile: QeProfile.named('test'),
+        launcher,
+        workRoot: join(root, 'resume-after-attempt'),
+      };
+      const first = await runCalculation(input);
+      expect(first.status, first.reason).toBe('converged');
+      const resumed = await runCalculation({ ...input, resume: { history: first.attempts } });
+      expect(resumed.status).toBe('converged');
+      expect(resumed.attempts).toEqual(first.attempts);
+      expect(resumed.result?.energyEv).toBe(first.result!.energyEv); // before the fix: undefined
+    },
+  );
 });
 
 describe('runCalculation with bad input', () => {
