@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { createCampaignActivities } from '../activities/campaign/index.js';
 import { createDftActivities, type DftActivityDependencies } from '../activities/dft-calculation.js';
 import { createHelloActivities } from '../activities/hello.js';
+import { createLabActivities } from '../activities/lab/lab-activities.js';
+import { startLabRuntime, type LabWorkerOptions } from '../activities/lab/lab-runtime.js';
 import type { DftRunner } from '../activities/dft-runner.js';
 import type { Database } from '../db/database.js';
 import { WORKFLOW_TASK_QUEUE, type TaskQueue } from './task-queues.js';
@@ -34,6 +36,8 @@ export interface WorkerOptions {
   readonly deps: WorkerDependencies;
   /** Activities a worker runs at once, per queue. */
   readonly concurrency?: Partial<Record<TaskQueue, number>>;
+  /** Robot plugins (`--plugin`), served on the `lab` queue with their callback receiver and poller. */
+  readonly lab?: LabWorkerOptions;
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -59,6 +63,7 @@ export function createActivities(deps: WorkerDependencies) {
     ...createHelloActivities(deps),
     ...createDftActivities(deps),
     ...createCampaignActivities(deps),
+    ...createLabActivities(deps),
   };
 }
 
@@ -85,10 +90,21 @@ function installRuntime(): void {
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
   installRuntime();
   const connection = await NativeConnection.connect({ address: options.address });
-  const activities = createActivities(options.deps);
+  const lab =
+    options.lab && options.queues.includes('lab')
+      ? await startLabRuntime({
+          db: options.deps.db,
+          address: options.address,
+          namespace: options.namespace,
+          lab: options.lab,
+        })
+      : undefined;
+  const activities = { ...createActivities(options.deps), ...lab?.activities };
   const workflowsBundle = await workflowBundle();
+  // A `lab` worker without robot plugins would take robot activities it cannot run: it stays off.
+  const queues = options.queues.filter((q) => q !== 'lab' || lab);
   const workers = await Promise.all(
-    options.queues.map((taskQueue) =>
+    queues.map((taskQueue) =>
       Worker.create({
         connection,
         namespace: options.namespace,
@@ -106,6 +122,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     ),
   );
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await lab?.close();
     await connection.close();
   });
   return {

@@ -5,6 +5,8 @@
  * Schema for editors is `workflows/campaign-config.schema.json`.
  */
 
+import type { LabConfig } from './lab-config.js';
+
 /** How the next DFT batch is chosen among predicted-stable candidates. */
 export const AcquisitionStrategy = {
   /** Lowest predicted energy above the hull first. */
@@ -54,6 +56,13 @@ export interface CampaignConfig {
   readonly stability: {
     /** Candidates with predicted e_above_hull at or below this (eV/atom) count as predicted stable. */
     readonly maxEAboveHullEvPerAtom: number;
+    /**
+     * A converged DFT candidate with e_above_hull (against the DFT elemental references and every
+     * DFT label at the same level of theory) at or below this (eV/atom) counts as DFT confirmed
+     * stable. Default 0.025: within about kT at room temperature of the hull, which also absorbs
+     * the k-point and smearing noise of cheap profiles; 0 means strictly on the hull.
+     */
+    readonly dftConfirmedMaxEAboveHullEvPerAtom: number;
   };
   readonly trust: {
     /** Below this max force deviation (eV/Å) a prediction is trusted. */
@@ -93,4 +102,6 @@ export interface CampaignConfig {
   };
   /** Rounds per workflow run before `continueAsNew`. */
   readonly roundsPerRun: number;
+  /** Lab experiments for qualifying candidates (optional; `workflows/lab-config.ts`). */
+  readonly lab?: LabConfig | undefined;
 }

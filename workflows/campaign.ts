@@ -2,9 +2,11 @@
  * `discoveryCampaign`: the active-learning loop as an entity workflow (STYLE.md W6). Per round:
  * generate [gpu] → relax + score [gpu] → deduplicate [cpu] → place on the hull [cpu] → select
  * [cpu] → one `dftCandidate` child per selected structure [dft], at most `dft.maxConcurrent` at
- * once → round summary [cpu] → retrain [gpu]; the next round uses the new model version. It
- * continues as new every `roundsPerRun` rounds (or when Temporal suggests it), after its handlers
- * finish. Payloads are ids and counts; everything else is in PostgreSQL.
+ * once, with one `dftElementalReference` child per element whose DFT reference is missing at this
+ * level of theory (normally in the first round only) → round summary [cpu] → retrain [gpu]; the
+ * next round uses the new model version. It continues as new every `roundsPerRun` rounds (or
+ * when Temporal suggests it), after its handlers finish. Payloads are ids and counts; everything
+ * else is in PostgreSQL.
  *
  * Messages (`campaign-messages.ts`): pause/resume (takes effect between stages and before each
  * DFT child starts), stop {mode: 'finish' | 'cancel'} (cancel: running DFT children are cancelled
@@ -23,6 +25,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { PlannedDftReference } from '../activities/campaign/dft-references.js';
 import type { CampaignActivities } from '../activities/campaign/index.js';
 import type { CampaignConfig } from './campaign-config.js';
 import {
@@ -36,6 +39,8 @@ import {
 } from './campaign-messages.js';
 import { CampaignState, type CarriedCampaignState } from './campaign-state.js';
 import { dftCandidate, dftCandidateWorkflowId } from './dft-candidate.js';
+import { startLabExperiments } from './lab-campaign.js';
+import { dftElementalReference, dftReferenceWorkflowId } from './dft-reference.js';
 
 export interface DiscoveryCampaignInput {
   /** Also the workflow id (W9), e.g. 'campaign-si-2026-11-28'. */
@@ -52,16 +57,19 @@ export type DiscoveryCampaignResult = CampaignStateSummary;
 const WORKFLOW_QUEUE = 'cpu';
 const nonRetryableErrorTypes = ['CampaignConfigError', 'CampaignNotFound'];
 
+// Campaign activities heartbeat every 10 s while they run (activities/campaign/keep-alive.ts):
+// a worker killed mid-activity is noticed after a minute, not after the start-to-close timeout.
 const cpu = proxyActivities<CampaignActivities>({
   taskQueue: 'cpu',
   startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
   retry: { maximumAttempts: 5, initialInterval: '2 seconds', nonRetryableErrorTypes },
 });
 
 const gpu = proxyActivities<CampaignActivities>({
   taskQueue: 'gpu',
   startToCloseTimeout: '6 hours',
-  heartbeatTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
   retry: { maximumAttempts: 3, initialInterval: '5 seconds', nonRetryableErrorTypes },
 });
 
@@ -149,7 +157,10 @@ class CampaignLoop {
     if (!(await this.#gate('select'))) return;
     const selected = await cpu.selectForDft({ ...ref, budget: s.roundBudget() });
     if (!(await this.#gate('dft'))) return;
-    await this.#runDft(roundId, selected.structureIds);
+    // DFT elemental references at this level of theory that no campaign has computed yet (the
+    // first round only, normally): they run with the candidates, outside the DFT budget.
+    const references = await cpu.planDftReferences({ campaignId });
+    await this.#runDft(roundId, selected.structureIds, references.toRun);
     s.stage = 'summary';
     const summary = await cpu.recordRoundSummary({
       ...ref,
@@ -159,6 +170,8 @@ class CampaignLoop {
     s.counts.dftConverged += summary.dftConverged;
     s.counts.dftFailed += summary.dftFailed;
     s.roundsWithoutNewStable = summary.dftConfirmedStable ? 0 : s.roundsWithoutNewStable + 1;
+    // Qualifying candidates go to the lab as abandoned children (workflows/lab-campaign.ts).
+    if (config.lab) await startLabExperiments(campaignId, roundId, config.lab);
     s.round += 1;
     s.roundsCompleted = s.round;
     if (config.stop.noNewStableRounds > 0 && s.roundsWithoutNewStable >= config.stop.noNewStableRounds) {
@@ -176,26 +189,42 @@ class CampaignLoop {
     }
   }
 
-  /** One child per structure, at most `maxConcurrent` at once; a stop with 'cancel' cancels them. */
-  async #runDft(roundId: string, structureIds: readonly string[]): Promise<void> {
+  /**
+   * One child per elemental reference, then one per candidate, at most `maxConcurrent` at once; a
+   * stop with 'cancel' cancels them. Only candidates count against the DFT budget.
+   */
+  async #runDft(
+    roundId: string,
+    structureIds: readonly string[],
+    references: readonly PlannedDftReference[],
+  ): Promise<void> {
     const s = this.#s;
-    const queue = [...structureIds];
+    const queue: (PlannedDftReference | string)[] = [...references, ...structureIds];
     const scope = new CancellationScope();
     s.onCancel = () => scope.cancel();
     const worker = async () => {
       while (queue.length > 0) {
         await condition(() => !s.paused || s.stopRequested !== null);
         if (s.stopRequested === 'cancel') return;
-        const structureId = queue.shift()!;
-        s.dftSpent += 1;
+        const item = queue.shift()!;
+        const structureId = typeof item === 'string' ? item : item.structureId;
+        if (typeof item === 'string') s.dftSpent += 1;
         s.dftInFlight += 1;
         try {
-          await executeChild(dftCandidate, {
-            workflowId: dftCandidateWorkflowId(s.campaignId, structureId),
-            taskQueue: WORKFLOW_QUEUE,
-            cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-            args: [{ campaignId: s.campaignId, roundId, structureId, dft: s.config.dft }],
-          });
+          if (typeof item === 'string')
+            await executeChild(dftCandidate, {
+              workflowId: dftCandidateWorkflowId(s.campaignId, structureId),
+              taskQueue: WORKFLOW_QUEUE,
+              cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+              args: [{ campaignId: s.campaignId, roundId, structureId, dft: s.config.dft }],
+            });
+          else
+            await executeChild(dftElementalReference, {
+              workflowId: dftReferenceWorkflowId(s.campaignId, item.element),
+              taskQueue: WORKFLOW_QUEUE,
+              cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+              args: [{ ...item, dft: s.config.dft }],
+            });
         } catch (err) {
           if (isCancellation(err)) throw err;
           // A broken DFT host fails the child; the campaign records it in the summary and goes on.

@@ -6,3 +6,5 @@
 export { helloCampaign } from './hello.js';
 export { discoveryCampaign } from './campaign.js';
 export { dftCandidate } from './dft-candidate.js';
+export { dftElementalReference } from './dft-reference.js';
+export { labExperiment } from './lab-experiment.js';

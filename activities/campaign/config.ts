@@ -33,6 +33,8 @@ import {
 } from '../../models/sampler/index.js';
 import type { CampaignConfig } from '../../workflows/campaign-config.js';
 import { loadSssp } from '../dft/qe/sssp.js';
+import { LabConfigSchema } from '../lab/lab-config.js';
+import { elementsWithoutGroundState } from './elemental-ground-states.js';
 
 /**
  * Raised for a configuration that cannot run. `issues` lists each bad field with its fix; the
@@ -110,8 +112,15 @@ export const CampaignConfigSchema = z
       })
       .default({ fmax: 0.05, steps: 300 }),
     stability: z
-      .strictObject({ maxEAboveHullEvPerAtom: nonNeg('an energy in eV/atom').default(0.1) })
-      .default({ maxEAboveHullEvPerAtom: 0.1 }),
+      .strictObject({
+        maxEAboveHullEvPerAtom: nonNeg('an energy in eV/atom')
+          .default(0.1)
+          .describe('predicted (MLIP) e_above_hull at or below this counts as predicted stable, eV/atom'),
+        dftConfirmedMaxEAboveHullEvPerAtom: nonNeg('an energy in eV/atom')
+          .default(0.025)
+          .describe('DFT e_above_hull at or below this counts as DFT confirmed stable, eV/atom'),
+      })
+      .default({ maxEAboveHullEvPerAtom: 0.1, dftConfirmedMaxEAboveHullEvPerAtom: 0.025 }),
     trust: z
       .strictObject({
         loEvPerA: nonNeg('a force deviation in eV/Å').default(0.05),
@@ -154,6 +163,7 @@ export const CampaignConfigSchema = z
       .default({ policy: 'every-round', epochs: 10 }),
     stop: z.strictObject({ noNewStableRounds: z.int().min(0).default(0) }).default({ noNewStableRounds: 0 }),
     roundsPerRun: posInt('a number of rounds').default(3),
+    lab: LabConfigSchema.optional(),
   })
   .describe('matdisc discovery campaign');
 
@@ -220,7 +230,8 @@ export interface ResolvedModels {
 
 /**
  * The checks that read files: both models resolve, and every element is in the generator's
- * vocabulary, in the MLIP card and (QE) in the pseudopotential library. Throws
+ * vocabulary, in the MLIP card and (QE) in the pseudopotential library; and every element has a
+ * DFT reference structure (`elemental-ground-states.ts`). Throws
  * {@link CampaignConfigError} listing every problem.
  */
 export async function checkCampaignResources(
@@ -263,6 +274,12 @@ export async function checkCampaignResources(
   } catch (err) {
     issues.push({ field: 'mlip.model', message: (err as Error).message });
   }
+  const noReference = elementsWithoutGroundState(elements);
+  if (noReference.length)
+    issues.push({
+      field: 'chemistry',
+      message: `unsupported: no DFT elemental reference for ${noReference.join(', ')} (gaseous, molecular or complex ground state; see activities/campaign/elemental-ground-states.ts), so DFT formation energies and stability cannot be computed; remove these elements`,
+    });
   if (c.dft.engine === 'qe') {
     try {
       const sssp = await loadSssp(options.pseudoDir);

@@ -10,7 +10,9 @@
 import type { CampaignActivityDependencies } from './campaign-context.js';
 import { createCampaignStatusActivities } from './campaign-status.js';
 import { createDeduplicate } from './deduplicate.js';
+import { createPlanDftReferences } from './dft-references.js';
 import { createGenerateCandidates } from './generate-candidates.js';
+import { keepAlive } from './keep-alive.js';
 import { createPlaceOnHull } from './place-on-hull.js';
 import { createRecordCampaign } from './record-campaign.js';
 import { createRecordRoundSummary } from './record-round-summary.js';
@@ -20,8 +22,9 @@ import { createSelectForDft } from './select-for-dft.js';
 
 export type { CampaignActivityDependencies } from './campaign-context.js';
 
+/** Each activity heartbeats while it runs (`keep-alive.ts`): a killed worker is noticed in a minute. */
 export function createCampaignActivities(deps: CampaignActivityDependencies) {
-  return {
+  return keepAlive({
     recordCampaign: createRecordCampaign(deps),
     ...createCampaignStatusActivities(deps),
     generateCandidates: createGenerateCandidates(deps),
@@ -29,9 +32,10 @@ export function createCampaignActivities(deps: CampaignActivityDependencies) {
     deduplicate: createDeduplicate(deps),
     placeOnHull: createPlaceOnHull(deps),
     selectForDft: createSelectForDft(deps),
+    planDftReferences: createPlanDftReferences(deps),
     recordRoundSummary: createRecordRoundSummary(deps),
     retrainMlip: createRetrainMlip(deps),
-  };
+  });
 }
 
 export type CampaignActivities = ReturnType<typeof createCampaignActivities>;

@@ -1,6 +1,6 @@
 /**
- * `retrainMlip` (gpu): fine-tunes the round's MLIP on every DFT label of the campaign
- * (`training_set`, exported to extxyz) with `.venv/bin/python -m matdisc_training finetune`, and
+ * `retrainMlip` (gpu): fine-tunes the round's MLIP on every DFT label of the campaign and the DFT
+ * elemental references of its elements (`training_set`, exported to extxyz) with `.venv/bin/python -m matdisc_training finetune`, and
  * registers the result as a new `model_versions` row (file hash, parent = the round's model).
  * It reports `skipped` with the reason — never a pretend model — when there are no labels, the
  * trainer or its `finetune` subcommand is missing, or the model has no training checkpoint (the
@@ -22,6 +22,7 @@ import {
   type CampaignActivityDependencies,
   type RoundRef,
 } from './campaign-context.js';
+import { campaignElements } from './config.js';
 import { registerMlipVersion } from './record-campaign.js';
 
 export type RetrainResult =
@@ -49,8 +50,17 @@ export function createRetrainMlip(deps: CampaignActivityDependencies) {
       energy_ev: number;
       forces_ev_per_a: number[][];
     }>(
-      'SELECT species, lattice_a, frac_coords, energy_ev, forces_ev_per_a FROM training_set WHERE campaign_id = $1',
-      [input.campaignId],
+      // The campaign's labels and the DFT elemental references of its elements at the same levels
+      // of theory (shared between campaigns, so they have no campaign id): they pin the per-element
+      // reference energies the trainer fits first.
+      `SELECT species, lattice_a, frac_coords, energy_ev, forces_ev_per_a FROM training_set
+        WHERE campaign_id = $1
+           OR dft_calculation_id IN (
+                SELECT r.id FROM dft_calculations r
+                 WHERE r.reference_element = ANY($2)
+                   AND r.level_of_theory IN (SELECT level_of_theory FROM dft_calculations WHERE campaign_id = $1))
+        ORDER BY dft_calculation_id`,
+      [input.campaignId, campaignElements(config)],
     );
     if (labels.rows.length === 0) return skip('no converged DFT labels in this campaign yet');
     const python = deps.python ?? join(REPO, '.venv', 'bin', 'python');

@@ -63,9 +63,13 @@ export function registerDemo(program: Command): void {
             status: string;
             failure_reason: string | null;
             energy_per_atom_ev: number | null;
+            formation_energy_per_atom_ev: number | null;
+            e_above_hull_ev_per_atom: number | null;
+            dft_confirmed_stable: boolean | null;
             wall_s: number | null;
           }>(
-            `SELECT s.reduced_formula AS formula, d.status, d.failure_reason, d.energy_per_atom_ev, d.wall_s
+            `SELECT s.reduced_formula AS formula, d.status, d.failure_reason, d.energy_per_atom_ev,
+                    d.formation_energy_per_atom_ev, d.e_above_hull_ev_per_atom, d.dft_confirmed_stable, d.wall_s
                FROM dft_calculations d JOIN structures s ON s.id = d.structure_id
               WHERE d.campaign_id = $1 ORDER BY d.id`,
             [campaignId],
@@ -88,7 +92,7 @@ export function registerDemo(program: Command): void {
         ).rows;
         const sql = [
           `SELECT * FROM campaign_summary WHERE campaign_id = '${campaignId}'`,
-          `SELECT formula, origin, mlip_e_above_hull_ev_per_atom, dft_status, dft_failure_reason FROM candidate_review WHERE campaign_id = '${campaignId}' AND dft_status IS NOT NULL`,
+          `SELECT reduced_formula, origin, mlip_e_above_hull_ev_per_atom, dft_status, dft_failure_reason, dft_e_above_hull_ev_per_atom, dft_confirmed_stable, mlip_formation_energy_error_mev_per_atom FROM candidate_review WHERE campaign_id = '${campaignId}' AND dft_status IS NOT NULL`,
         ];
         const summary = {
           campaignId,
@@ -110,12 +114,9 @@ export function registerDemo(program: Command): void {
             `  generated ${result.counts.generated}, unique ${result.counts.unique}, predicted stable ${result.counts.predictedStable}; DFT ${result.dftSpent}/${result.dftBudgetTotal}: converged ${result.counts.dftConverged}, failed ${result.counts.dftFailed}`,
             ...dft.map(
               (d) =>
-                `  DFT ${d.formula}: ${d.status}${d.failure_reason ? ` (${d.failure_reason})` : ''}${d.energy_per_atom_ev !== null ? `, ${Number(d.energy_per_atom_ev).toFixed(4)} eV/atom` : ''}, pw.x ${Number(d.wall_s ?? 0).toFixed(1)} s`,
+                `  DFT ${d.formula}: ${d.status}${d.failure_reason ? ` (${d.failure_reason})` : ''}${d.energy_per_atom_ev !== null ? `, ${Number(d.energy_per_atom_ev).toFixed(4)} eV/atom` : ''}${d.e_above_hull_ev_per_atom !== null ? `, E_f ${Number(d.formation_energy_per_atom_ev).toFixed(3)} eV/atom, e_above_hull ${Number(d.e_above_hull_ev_per_atom).toFixed(3)} eV/atom${d.dft_confirmed_stable ? ' (confirmed stable)' : ''}` : ''}, pw.x ${Number(d.wall_s ?? 0).toFixed(1)} s`,
             ),
-            ...rounds.map(
-              (r) =>
-                `  round ${r.round_index}: MLIP MAE vs DFT ${r.summary.mlipMaeEvPerAtom ?? 'n/a'} eV/atom; ${r.summary.dftStabilityNote ?? ''}`,
-            ),
+            ...rounds.flatMap((r) => roundLines(r.round_index, r.summary)),
             `wall time: stack start ${stackS.toFixed(1)} s, campaign ${t.total_s.toFixed(1)} s = generation ${t.stages_s.generation.toFixed(1)} s (${pct(t.share.generation)}), MLIP ${t.stages_s.mlip.toFixed(1)} s (${pct(t.share.mlip)}), DFT ${t.stages_s.dft.toFixed(1)} s (${pct(t.share.dft)}), training ${t.stages_s.training.toFixed(1)} s (${pct(t.share.training)}), orchestration ${t.stages_s.orchestration.toFixed(1)} s (${pct(t.share.orchestration)})`,
             `Review it (read-only, as the reviewer role):`,
             ...summary.sql.map((q) => `  ${q}`),
@@ -125,4 +126,25 @@ export function registerDemo(program: Command): void {
         await stack.stop();
       }
     });
+}
+
+/** Per round: DFT references, confirmed stable and hit rate, the MLIP's error on the new labels. */
+function roundLines(index: number, r: Record<string, unknown>): string[] {
+  const num = (x: unknown, digits: number) => (typeof x === 'number' ? x.toFixed(digits) : 'n/a');
+  const refs = Object.entries((r.dftReferences ?? {}) as Record<string, Record<string, unknown>>).map(
+    ([level, byElement]) =>
+      `    DFT references at ${level}: ${Object.entries(byElement)
+        .map(
+          ([el, mu]) =>
+            `${el} ${typeof mu === 'number' ? `${mu.toFixed(4)} eV/atom` : `none (${String(mu)})`}`,
+        )
+        .join(', ')}`,
+  );
+  return [
+    `  round ${index}: DFT confirmed stable ${r.dftConfirmedStable ?? 'n/a'} of ${r.dftRun ?? 0} run (e_above_hull ≤ ${num(r.dftConfirmedMaxEAboveHullEvPerAtom, 3)} eV/atom; hit rate ${num(r.hitRate, 2)}); MLIP on the new labels before retraining: formation energy MAE ${num(r.mlipFormationEnergyMaeMevPerAtom, 1)} meV/atom, force MAE ${num(r.mlipForceMaeEvPerA, 3)} eV/Å`,
+    ...refs,
+    ...[r.dftStabilityNote, r.mlipErrorNote]
+      .filter((n) => typeof n === 'string')
+      .map((n) => `    note: ${String(n)}`),
+  ];
 }

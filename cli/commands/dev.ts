@@ -29,7 +29,9 @@ export function registerDev(program: Command): void {
         `Temporal      ${stack.temporalAddress} (namespace ${stack.namespace})${stack.temporal ? `, UI http://127.0.0.1:${opts.uiPort}` : ''}`,
       );
       log(`PostgreSQL    ${stack.databaseUrl}`);
-      log('Workers       queues cpu, dft, gpu, lab. Ctrl-C stops everything.');
+      log(
+        'Workers       queues cpu, dft, gpu (lab: matdisc worker --queues lab --plugin PATH). Ctrl-C stops everything.',
+      );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

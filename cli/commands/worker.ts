@@ -16,6 +16,34 @@ function parseQueues(text: string): TaskQueue[] {
   return queues as TaskQueue[];
 }
 
+interface WorkerCommandOptions {
+  readonly queues: string;
+  readonly plugin: string[];
+  readonly pluginSettings?: string;
+  readonly labCallbackPort?: string;
+  readonly labCallbackUrl?: string;
+  readonly labPollMs: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+async function labOptions(opts: WorkerCommandOptions) {
+  const { loadLabPlugins } = await import('../../activities/lab/load-lab-plugin.js');
+  const plugins = await loadLabPlugins(opts.plugin, opts.pluginSettings);
+  const port = opts.labCallbackPort === undefined ? undefined : Number(opts.labCallbackPort);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+    throw new Error(`--lab-callback-port: expected a port number, got ${opts.labCallbackPort}`);
+  const pollIntervalMs = Number(opts.labPollMs);
+  if (!(pollIntervalMs >= 10))
+    throw new Error(`--lab-poll-ms: expected milliseconds ≥ 10, got ${opts.labPollMs}`);
+  log(`lab plugins: ${plugins.map((p) => p.name).join(', ')}`);
+  return {
+    plugins,
+    pollIntervalMs,
+    ...(port !== undefined ? { callback: { port, publicUrl: opts.labCallbackUrl } } : {}),
+  };
+}
+
 export function registerWorker(program: Command): void {
   program
     .command('worker')
@@ -23,8 +51,19 @@ export function registerWorker(program: Command): void {
       'run workers against TEMPORAL_ADDRESS and DATABASE_URL (a cluster, docker-compose, or `matdisc dev`)',
     )
     .option('--queues <list>', `comma-separated task queues (${TASK_QUEUES.join(', ')})`, 'cpu,dft,gpu')
-    .action(async (opts: { queues: string }) => {
+    .option('--plugin <path>', 'lab robot plugin module, with --queues lab (repeatable)', collect, [])
+    .option('--plugin-settings <file>', 'YAML/JSON map of plugin name to its settings')
+    .option('--lab-callback-port <port>', 'listen for robot callbacks on this port (default: poll only)')
+    .option('--lab-callback-url <url>', 'base URL robots reach the callback receiver at')
+    .option('--lab-poll-ms <ms>', 'how often running lab jobs are polled', '60000')
+    .action(async (opts: WorkerCommandOptions) => {
       const queues = parseQueues(opts.queues);
+      if (opts.plugin.length > 0 && !queues.includes('lab'))
+        throw new Error('--plugin: add lab to --queues (e.g. --queues lab --plugin PATH)');
+      if (queues.includes('lab') && opts.plugin.length === 0)
+        throw new Error(
+          '--queues lab: name the robot plugin with --plugin PATH (see activities/lab/README.md)',
+        );
       const address = process.env.TEMPORAL_ADDRESS;
       const url = process.env.DATABASE_URL;
       if (!address)
@@ -37,6 +76,7 @@ export function registerWorker(program: Command): void {
       const { dataDir } = await import('../stack/data-dir.js');
       const { startWorkers } = await import('../worker.js');
       const db = await Database.connect({ url });
+      const lab = queues.includes('lab') ? await labOptions(opts) : undefined;
       const workers = await startWorkers({
         address,
         namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
@@ -49,6 +89,7 @@ export function registerWorker(program: Command): void {
           workRoot: join(dataDir(), 'work'),
           pseudoDir: pseudoDir(),
         },
+        ...(lab ? { lab } : {}),
       });
       log(`worker on ${address}, queues ${queues.join(', ')}; Ctrl-C stops it`);
       const stop = () => void workers.shutdown();

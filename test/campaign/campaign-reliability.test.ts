@@ -15,6 +15,7 @@ import { WORKFLOW_TASK_QUEUE } from '../../cli/worker.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { siliconCampaign } from './fixtures.js';
+import { seedDftReferences } from './seed-dft-references.js';
 
 const NAMESPACE = 'campaign-reliability';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,6 +77,8 @@ describe('campaign survives kill -9 of its worker', () => {
   it('kill -9 during DFT, new worker: completes, each calculation once, all converged', async () => {
     const first = await startWorkerProcess(20);
     const campaignId = `campaign-kill-${Date.now()}`;
+    // The Si reference is not under test: without it, its vc-relax would hold one of the two slots.
+    await seedDftReferences(t.db, siliconCampaign());
     const handle = await client.workflow.start(discoveryCampaign, {
       taskQueue: WORKFLOW_TASK_QUEUE,
       workflowId: campaignId,

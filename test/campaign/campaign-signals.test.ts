@@ -19,6 +19,7 @@ import { dftCandidateWorkflowId } from '../../workflows/dft-candidate.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { DelayedLauncher } from './delayed-launcher.js';
 import { siliconCampaign } from './fixtures.js';
+import { seedDftReferences } from './seed-dft-references.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,6 +60,8 @@ describe('campaign signals, updates and queries', () => {
 
   it('status while DFT runs, setBudget accepted and rejected, stop --cancel cancels the DFT jobs', async () => {
     const campaignId = `campaign-signals-${Date.now()}`;
+    // References already computed, as after a first campaign: both DFT slots go to candidates.
+    await seedDftReferences(t.db, siliconCampaign({ rounds: 2 }));
     const handle = await client.workflow.start(discoveryCampaign, {
       taskQueue: WORKFLOW_TASK_QUEUE,
       workflowId: campaignId,

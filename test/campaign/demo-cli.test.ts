@@ -18,7 +18,8 @@ describe('matdisc demo', () => {
       cwd: REPO_ROOT,
       env: { MATDISC_DATA_DIR: dataDir },
       reject: false,
-      timeout: 230_000,
+      // Two rounds plus the Ge and Si DFT references (vc-relax) of the first.
+      timeout: 420_000,
     });
     expect(run.exitCode, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as {
@@ -28,7 +29,7 @@ describe('matdisc demo', () => {
       mlip: string;
       result: { stage: string; dftSpent: number; counts: { dftConverged: number; dftFailed: number } };
       dft: { status: string }[];
-      rounds: { round_index: number }[];
+      rounds: { round_index: number; summary: Record<string, unknown> }[];
       timings: {
         stack_start_s: number;
         wall_s: number;
@@ -42,6 +43,14 @@ describe('matdisc demo', () => {
     expect(out.mlip).toBe('mlearn-committee');
     expect(out.result.stage).toBe('completed');
     expect(out.rounds.map((r) => r.round_index)).toEqual([0, 1]);
+    // Both rounds report DFT stability against the DFT references and the MLIP's error in meV/atom.
+    for (const r of out.rounds) {
+      expect(r.summary).toHaveProperty('dftConfirmedStable');
+      expect(r.summary).toHaveProperty('mlipFormationEnergyMaeMevPerAtom');
+      expect(Object.keys(Object.values(r.summary.dftReferences as object)[0] ?? {}).sort()).toEqual(
+        r.summary.dftConverged ? ['Ge', 'Si'] : [],
+      );
+    }
     expect(out.dft.length).toBe(out.result.dftSpent);
     expect(out.dft.length).toBeGreaterThanOrEqual(2);
     for (const d of out.dft) expect(['converged', 'failed']).toContain(d.status);
@@ -56,5 +65,5 @@ describe('matdisc demo', () => {
     expect(out.sql[0]).toContain(
       `npx matdisc sql -c "SELECT * FROM campaign_summary WHERE campaign_id = '${out.campaignId}'"`,
     );
-  }, 240_000);
+  }, 430_000);
 });

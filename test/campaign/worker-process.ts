@@ -1,15 +1,17 @@
 /**
- * A matdisc worker in its own process, for the reliability test (`campaign-reliability.test.ts`)
- * to kill with SIGKILL. Serves cpu, dft and gpu on TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE against
- * DATABASE_URL; DFT jobs start DFT_DELAY_S seconds late (DelayedLauncher) so the test can act
- * while one runs. Prints "ready" on stdout once polling.
+ * A matdisc worker in its own process, for the reliability tests to kill with SIGKILL
+ * (`campaign-reliability.test.ts`, `campaign-kill.test.ts`, `campaign-slurm.test.ts`) or to keep
+ * alive across server restarts (`campaign-restart.test.ts`). Serves cpu, dft and gpu on
+ * TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE against DATABASE_URL; DFT jobs, local or SLURM, start
+ * DFT_DELAY_S seconds late (`delayed-launcher.ts`) so the test can act while one runs. Prints
+ * "ready" on stdout once polling; `spawn-worker.ts` starts it.
  *
  *   node --import tsx test/campaign/worker-process.ts
  */
 import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { startWorkers } from '../../cli/worker.js';
 import { Database } from '../../db/database.js';
-import { DelayedLauncher } from './delayed-launcher.js';
+import { DelayedLauncher, DelayedSlurmLauncher } from './delayed-launcher.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -17,6 +19,7 @@ const env = (name: string): string => {
   return value;
 };
 
+const dftDelayS = Number(process.env.DFT_DELAY_S ?? 0);
 const db = await Database.connect({ url: env('DATABASE_URL'), maxConnections: 4 });
 const workers = await startWorkers({
   address: env('TEMPORAL_ADDRESS'),
@@ -27,7 +30,10 @@ const workers = await startWorkers({
     dft: createQeDftRunner(),
     workRoot: env('WORK_ROOT'),
     pseudoDir: process.env.PSEUDO_DIR,
-    launchers: { local: new DelayedLauncher(Number(process.env.DFT_DELAY_S ?? 0)) },
+    launchers: {
+      local: new DelayedLauncher(dftDelayS),
+      slurm: new DelayedSlurmLauncher(dftDelayS, { pollIntervalMs: 1000 }),
+    },
   },
   concurrency: { dft: 2 },
 });

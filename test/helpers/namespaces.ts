@@ -10,5 +10,12 @@ export const TEST_NAMESPACES = [
   'campaign-signals',
   'campaign-failures',
   'campaign-reliability',
+  'campaign-kill',
+  'campaign-slurm',
+  'campaign-continue-as-new',
+  'campaign-dft-references',
+  'lab',
+  'lab-kill',
+  'lab-campaign',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -1,0 +1,172 @@
+/**
+ * DFT elemental references: the energy per atom μ_el of each element's ground-state structure
+ * (`elemental-ground-states.ts`), computed at the campaign's DFT level of theory (engine,
+ * functional and pseudopotentials, cutoffs, k-point density, smearing: `dft-level-of-theory.ts`)
+ * so that DFT formation energies compare like with like (DESIGN.md, Conventions).
+ *
+ * - One calculation per (level of theory, element), ever: the `dft_calculations` row is keyed
+ *   {@link dftReferenceKey}, has no campaign or round (it belongs to every campaign at that level),
+ *   and is reused by later rounds and campaigns. It is a `vc-relax` whatever the campaign's
+ *   `dft.calculation`, so μ_el is the minimum at this level, not at the experimental lattice.
+ * - `planDftReferences` (cpu) stores the reference structures and returns the calculations still
+ *   to run; the workflow runs them as `dftElementalReference` children with the first DFT batch.
+ *   They do not count against the campaign's DFT budget.
+ * - A failed reference is a stored outcome like any DFT failure: the round summary names the
+ *   element and the reason, and the formation energies that need it stay null. To retry it,
+ *   delete that row; the next campaign at that level plans it again.
+ */
+import { insertOnce } from '../../db/idempotent-insert.js';
+import type { Database } from '../../db/database.js';
+import { structureFromRow, structureRow } from '../../db/structure-row.js';
+import type { Structure } from '../../crystal/structure.js';
+import type { CampaignConfig } from '../../workflows/campaign-config.js';
+import { engineFor } from '../dft/engine-registry.js';
+import { dftLevelOfTheory } from '../dft-level-of-theory.js';
+import { campaignConfig, type CampaignActivityDependencies } from './campaign-context.js';
+import { campaignElements } from './config.js';
+import { elementalGroundState } from './elemental-ground-states.js';
+
+/** The calculation of every elemental reference: relax cell and positions at the level of theory. */
+export const DFT_REFERENCE_CALCULATION = 'vc-relax';
+
+/**
+ * Idempotency key of the reference calculation of `element` at `levelOfTheory`. A reference
+ * cancelled by a stop (reason `cancelled`, not a scientific outcome) is planned again under the
+ * next key: `…:<element>:retry-<n>`.
+ */
+export const dftReferenceKey = (levelOfTheory: string, element: string, retry = 0) =>
+  `dft-reference:${levelOfTheory}:${element}${retry > 0 ? `:retry-${retry}` : ''}`;
+
+/** Reason of a calculation cancelled by `stop --cancel` (activities/dft-calculation.ts). */
+const CANCELLED = 'cancelled';
+
+interface ReferenceRow {
+  id: string;
+  idempotency_key: string;
+  status: string;
+  failure_reason: string | null;
+  energy_per_atom_ev: number | null;
+  species: string[];
+  lattice_a: unknown;
+  frac_coords: unknown;
+}
+
+/** Every reference calculation of `element` at `levelOfTheory`, oldest first (more than one only after cancellations). */
+async function referenceRows(db: Database, levelOfTheory: string, element: string): Promise<ReferenceRow[]> {
+  const key = dftReferenceKey(levelOfTheory, element);
+  return (
+    await db.query<ReferenceRow>(
+      `SELECT d.id::text AS id, d.idempotency_key, d.status, d.failure_reason, d.energy_per_atom_ev,
+              g.species, g.lattice_a, g.frac_coords
+         FROM dft_calculations d JOIN structures g ON g.id = coalesce(d.final_structure_id, d.structure_id)
+        WHERE d.idempotency_key = $1 OR d.idempotency_key LIKE $2
+        ORDER BY d.id`,
+      [key, `${key}:retry-%`],
+    )
+  ).rows;
+}
+
+/** The level of theory the campaign's DFT calculations (and so its references) run at. */
+export function campaignDftLevel(config: CampaignConfig): string {
+  const { params } = engineFor(config.dft.engine, config.dft.profile, DFT_REFERENCE_CALCULATION);
+  return dftLevelOfTheory(config.dft.engine, params);
+}
+
+/** One reference calculation the workflow still has to run. */
+export interface PlannedDftReference {
+  readonly element: string;
+  readonly structureId: string;
+  readonly idempotencyKey: string;
+}
+
+export interface PlanDftReferencesResult {
+  readonly levelOfTheory: string;
+  /** Elements whose reference at this level is not finished (converged or failed) yet. */
+  readonly toRun: readonly PlannedDftReference[];
+}
+
+export function createPlanDftReferences(deps: CampaignActivityDependencies) {
+  const { db } = deps;
+  return async function planDftReferences(input: {
+    readonly campaignId: string;
+  }): Promise<PlanDftReferencesResult> {
+    const config = await campaignConfig(db, input.campaignId);
+    const level = campaignDftLevel(config);
+    const toRun: PlannedDftReference[] = [];
+    for (const element of campaignElements(config)) {
+      const gs = elementalGroundState(element);
+      // config.ts rejects such a campaign; one recorded before that check gets a note instead.
+      if (!gs) continue;
+      const rows = await referenceRows(db, level, element);
+      const latest = rows.at(-1);
+      const cancelled = latest?.status === 'failed' && latest.failure_reason === CANCELLED;
+      if (latest && (latest.status === 'converged' || latest.status === 'failed') && !cancelled) continue;
+      // Not started, still running (a retry resumes it), or cancelled (planned anew).
+      const key = cancelled
+        ? dftReferenceKey(level, element, rows.length)
+        : (latest?.idempotency_key ?? dftReferenceKey(level, element));
+      const s = await insertOnce(
+        db,
+        'structures',
+        structureRow(gs.structure, 'reference'),
+        `elemental-ground-state:${element}:${gs.prototype}`,
+      );
+      toRun.push({ element, structureId: s.id, idempotencyKey: key });
+    }
+    return { levelOfTheory: level, toRun };
+  };
+}
+
+/** What the database holds about the references of some elements at one level of theory. */
+export interface DftReferenceState {
+  /** μ_el, eV/atom, of the converged references. */
+  readonly muEvPerAtom: Record<string, number>;
+  /** The final (relaxed) geometry of each converged reference, for the MLIP comparison. */
+  readonly geometries: Record<string, Structure>;
+  /** The `dft_calculations` id of each converged reference. */
+  readonly calculationIds: Record<string, string>;
+  /** Why an element has no μ: the failure reason, or that it was never computed. */
+  readonly missing: Record<string, string>;
+}
+
+/**
+ * Reads the latest reference calculation of each of `elements` at `levelOfTheory`, marks its row
+ * `reference_element`, and records each converged one in `elemental_references` (with its
+ * calculation id).
+ */
+export async function readDftReferences(
+  db: Database,
+  levelOfTheory: string,
+  elements: readonly string[],
+): Promise<DftReferenceState> {
+  const state: DftReferenceState = { muEvPerAtom: {}, geometries: {}, calculationIds: {}, missing: {} };
+  for (const element of elements) {
+    const row = (await referenceRows(db, levelOfTheory, element)).at(-1);
+    if (!row) {
+      state.missing[element] = elementalGroundState(element)
+        ? 'not computed'
+        : 'no reference structure for this element (gaseous, molecular or complex ground state)';
+      continue;
+    }
+    await db.query(
+      `UPDATE dft_calculations SET reference_element = $2 WHERE id = $1 AND reference_element IS NULL`,
+      [row.id, element],
+    );
+    if (row.status === 'failed' || row.energy_per_atom_ev === null) {
+      state.missing[element] =
+        row.status === 'failed'
+          ? `calculation failed: ${row.failure_reason ?? 'no reason stored'}`
+          : row.status;
+      continue;
+    }
+    state.muEvPerAtom[element] = row.energy_per_atom_ev;
+    state.geometries[element] = structureFromRow(row);
+    state.calculationIds[element] = row.id;
+    await db.query(
+      `INSERT INTO elemental_references (element, level_of_theory, energy_per_atom_ev, dft_calculation_id)
+       VALUES ($1, $2, $3, $4) ON CONFLICT (element, level_of_theory) DO NOTHING`,
+      [element, levelOfTheory, row.energy_per_atom_ev, row.id],
+    );
+  }
+  return state;
+}

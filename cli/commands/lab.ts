@@ -1,0 +1,191 @@
+/**
+ * `matdisc lab list|status|approve|reject|cancel|simulator`: lab experiments (`labExperiment`
+ * workflows). ID is the experiment's workflow id (`<campaign>-lab-<plugin>-<structure id>`) or its
+ * number in `lab_experiments` (needs DATABASE_URL). Talks to TEMPORAL_ADDRESS (namespace
+ * TEMPORAL_NAMESPACE, default 'default').
+ */
+import type { Command } from 'commander';
+import { userInfo } from 'node:os';
+import { log, printResult } from '../output.js';
+
+async function temporalClient() {
+  const { Client, Connection } = await import('@temporalio/client');
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address)
+    throw new Error('TEMPORAL_ADDRESS is not set: point it at a Temporal frontend, e.g. 127.0.0.1:7233');
+  const connection = await Connection.connect({ address });
+  return {
+    client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }),
+    connection,
+  };
+}
+
+async function withDatabase<T>(fn: (db: import('../../db/database.js').Database) => Promise<T>): Promise<T> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: it is needed to look experiments up by number');
+  const { Database } = await import('../../db/database.js');
+  const db = await Database.connect({ url, maxConnections: 1 });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The workflow id of an experiment given by workflow id or by number. */
+async function workflowIdOf(id: string): Promise<string> {
+  if (!/^\d+$/.test(id)) return id;
+  const row = await withDatabase((db) =>
+    db.query<{ workflow_id: string | null }>('SELECT workflow_id FROM lab_experiments WHERE id = $1', [id]),
+  );
+  const wf = row.rows[0]?.workflow_id;
+  if (!wf) throw new Error(`lab experiment ${id} does not exist (or has no workflow)`);
+  return wf;
+}
+
+async function withHandle<T>(id: string, fn: (h: import('@temporalio/client').WorkflowHandle) => Promise<T>) {
+  const workflowId = await workflowIdOf(id);
+  const { client, connection } = await temporalClient();
+  try {
+    return await fn(client.workflow.getHandle(workflowId));
+  } finally {
+    await connection.close();
+  }
+}
+
+export function registerLab(program: Command): void {
+  const lab = program.command('lab').description('lab experiments on robots: approve, reject, cancel, watch');
+
+  lab
+    .command('request <structureId>')
+    .description('send a stored structure to a robot outside any campaign; prints the workflow id')
+    .requiredOption(
+      '--config <file>',
+      "YAML/JSON with a campaign config's `lab` section (plugin, devices, …)",
+    )
+    .option('--campaign <id>', 'attach the experiment to this campaign')
+    .option('--json', 'print JSON')
+    .action(async (structureId: string, opts: { config: string; campaign?: string; json?: boolean }) => {
+      const { readFile } = await import('node:fs/promises');
+      const { parse } = await import('yaml');
+      const { LabConfigSchema } = await import('../../activities/lab/lab-config.js');
+      const parsed = LabConfigSchema.safeParse(parse(await readFile(opts.config, 'utf8')));
+      if (!parsed.success)
+        throw new Error(
+          `--config ${opts.config}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`,
+        );
+      const { labExperiment, labExperimentWorkflowId } = await import('../../workflows/lab-experiment.js');
+      const { WORKFLOW_TASK_QUEUE } = await import('../task-queues.js');
+      const campaignId = opts.campaign ?? null;
+      const workflowId = labExperimentWorkflowId(campaignId, parsed.data.plugin, structureId);
+      const { client, connection } = await temporalClient();
+      try {
+        await client.workflow.start(labExperiment, {
+          taskQueue: WORKFLOW_TASK_QUEUE,
+          workflowId,
+          args: [
+            { campaignId, roundId: null, structureId, lab: parsed.data, selection: { basis: 'operator' } },
+          ],
+        });
+      } finally {
+        await connection.close();
+      }
+      log(`started ${workflowId}`);
+      printResult(Boolean(opts.json), { workflowId }, () => workflowId);
+    });
+
+  lab
+    .command('list')
+    .description('lab experiments and their status (DATABASE_URL)')
+    .option('--campaign <id>', 'only this campaign')
+    .option('--json', 'print JSON')
+    .action(async (opts: { campaign?: string; json?: boolean }) => {
+      const rows = await withDatabase(
+        async (db) =>
+          (
+            await db.query(
+              `SELECT l.id::text AS id, l.workflow_id, l.campaign_id, l.structure_id::text AS structure_id,
+                    s.reduced_formula, l.plugin, l.device, l.status, l.failure_reason, jsonb_array_length(l.jobs) AS jobs,
+                    l.updated_at
+               FROM lab_experiments l JOIN structures s ON s.id = l.structure_id
+              WHERE $1::text IS NULL OR l.campaign_id = $1 ORDER BY l.id`,
+              [opts.campaign ?? null],
+            )
+          ).rows,
+      );
+      printResult(Boolean(opts.json), rows, () =>
+        rows.length === 0
+          ? 'no lab experiments'
+          : rows
+              .map(
+                (r) =>
+                  `${r.id}\t${r.status}\t${r.reduced_formula}\t${r.plugin}${r.device ? `@${r.device}` : ''}\tjobs ${r.jobs}\t${r.workflow_id}${r.failure_reason ? `\t${r.failure_reason}` : ''}`,
+              )
+              .join('\n'),
+      );
+    });
+
+  lab
+    .command('status <id>')
+    .description("an experiment's stage, decision, device and outcome")
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const { labExperimentStatusQuery } = await import('../../workflows/lab-messages.js');
+      const s = await withHandle(id, (h) => h.query(labExperimentStatusQuery));
+      printResult(
+        Boolean(opts.json),
+        s,
+        () =>
+          `experiment ${s.experimentId}: ${s.stage}${s.status ? ` (${s.status}${s.reason ? `: ${s.reason}` : ''})` : ''}; ` +
+          `decision ${s.decision ?? 'pending'}; device ${s.device ?? '-'}`,
+      );
+    });
+
+  for (const [verb, help] of [
+    ['approve', 'approve committing the sample to the robot'],
+    ['reject', 'reject the experiment; it ends `rejected`'],
+  ] as const)
+    lab
+      .command(`${verb} <id>`)
+      .description(help)
+      .option('--by <name>', 'who decides (default: your login name)')
+      .option('--note <text>', 'a note stored with the decision')
+      .action(async (id: string, opts: { by?: string; note?: string }) => {
+        const { approveSignal, rejectSignal } = await import('../../workflows/lab-messages.js');
+        const by = opts.by ?? userInfo().username;
+        await withHandle(id, (h) =>
+          h.signal(verb === 'approve' ? approveSignal : rejectSignal, { by, note: opts.note }),
+        );
+        log(`${verb === 'approve' ? 'approved' : 'rejected'} ${id} as ${by}`);
+      });
+
+  lab
+    .command('cancel <id>')
+    .description("cancel an experiment: the robot's job is cancelled and the device freed")
+    .action(async (id: string) => {
+      await withHandle(id, (h) => h.cancel());
+      log(`cancellation requested for ${id}`);
+    });
+
+  lab
+    .command('simulator')
+    .description('run the example robot simulator (activities/lab/examples/http-robot)')
+    .option('--port <port>', 'port', '8787')
+    .option('--duration-ms <ms>', 'run time of a job', '5000')
+    .option('--failure-rate <p>', 'probability a job fails (retryable)', '0')
+    .action(async (opts: { port: string; durationMs: string; failureRate: string }) => {
+      const { RobotSimulator } = await import('../../activities/lab/examples/http-robot/simulator.js');
+      const sim = await RobotSimulator.start({
+        port: Number(opts.port),
+        durationMs: Number(opts.durationMs),
+        failureRate: Number(opts.failureRate),
+        log: (line) => log(`${new Date().toISOString()} ${line}`),
+      });
+      log(`robot simulator on ${sim.url}; Ctrl-C stops it`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await sim.close();
+    });
+}

@@ -1,0 +1,50 @@
+/**
+ * `dftElementalReference`: the DFT calculation of one element's reference ground state
+ * (`activities/campaign/dft-references.ts`), as a child workflow of the campaign that first needs
+ * it (`<campaign>-dft-reference-<element>`, W9). The calculation is a `vc-relax` and is keyed by
+ * level of theory and element, not by campaign: however many campaigns or retries ask for it,
+ * there is one `dft_calculations` row, shared by every campaign at that level of theory.
+ */
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import type { DftActivities, DftCalculationSummary } from '../activities/dft-calculation.js';
+import type { CampaignConfig } from './campaign-config.js';
+
+export interface DftElementalReferenceInput {
+  readonly element: string;
+  /** The stored ground-state structure (origin 'reference'). */
+  readonly structureId: string;
+  /** `dft-reference:<level of theory>:<element>`. */
+  readonly idempotencyKey: string;
+  readonly dft: Pick<CampaignConfig['dft'], 'engine' | 'profile' | 'scheduler'>;
+}
+
+const dft = proxyActivities<DftActivities>({
+  taskQueue: 'dft',
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '1 minute',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    maximumAttempts: 5,
+    initialInterval: '2 seconds',
+    nonRetryableErrorTypes: ['EngineInputError', 'EngineSetupError'],
+  },
+});
+
+export const dftReferenceWorkflowId = (campaignId: string, element: string) =>
+  `${campaignId}-dft-reference-${element}`;
+
+export async function dftElementalReference(
+  input: DftElementalReferenceInput,
+): Promise<DftCalculationSummary> {
+  return dft.runDftCalculation({
+    structureId: input.structureId,
+    engine: input.dft.engine,
+    profile: input.dft.profile,
+    // Always relaxed: μ_el is the minimum at this level of theory (dft-references.ts).
+    calculation: 'vc-relax',
+    scheduler: input.dft.scheduler,
+    idempotencyKey: input.idempotencyKey,
+    campaignId: null,
+    roundId: null,
+  });
+}
