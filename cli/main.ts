@@ -16,6 +16,7 @@ import { registerLab } from './commands/lab.js';
 import { registerMatch } from './commands/match.js';
 import { registerPredict } from './commands/predict.js';
 import { registerRelax } from './commands/relax.js';
+import { registerReport } from './commands/report.js';
 import { registerSql } from './commands/sql.js';
 import { registerWorker } from './commands/worker.js';
 
@@ -39,6 +40,7 @@ registerLab(program);
 registerMatch(program);
 registerPredict(program);
 registerRelax(program);
+registerReport(program);
 registerSql(program);
 registerWorker(program);
 

@@ -3,7 +3,7 @@
 # a stamp or the thing itself first, so a warm run takes seconds.
 #
 #   bash scripts/setup.sh           # packages, node deps, Temporal CLI, Python venv (trainer + PostgreSQL)
-#   bash scripts/setup.sh --test    # the same, plus what only the test suite needs (SLURM, munge, MariaDB, docker-compose to validate the compose file)
+#   bash scripts/setup.sh --test    # the same, plus what only the test suite needs (SLURM, munge, MariaDB, docker-compose to validate the compose file, chromium for the report page tests)
 #
 # Environment: MATDISC_CACHE_DIR (default ~/.cache/matdisc) holds the Temporal CLI build.
 set -euo pipefail
@@ -18,7 +18,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # 1. Debian packages ---------------------------------------------------------------------------
 packages=(quantum-espresso openmpi-bin procps golang-go python3-venv)
-[ $with_test = 1 ] && packages+=(slurm-wlm slurmdbd munge mariadb-server docker-compose)
+[ $with_test = 1 ] && packages+=(slurm-wlm slurmdbd munge mariadb-server docker-compose chromium)
 missing=()
 for p in "${packages[@]}"; do
   # golang-go only when no Go toolchain is present (many machines ship one in /usr/local/go).

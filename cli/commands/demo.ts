@@ -94,6 +94,8 @@ export function registerDemo(program: Command): void {
           `SELECT * FROM campaign_summary WHERE campaign_id = '${campaignId}'`,
           `SELECT reduced_formula, origin, mlip_e_above_hull_ev_per_atom, dft_status, dft_failure_reason, dft_e_above_hull_ev_per_atom, dft_confirmed_stable, mlip_formation_energy_error_mev_per_atom FROM candidate_review WHERE campaign_id = '${campaignId}' AND dft_status IS NOT NULL`,
         ];
+        const { writeDemoReport } = await import('../demo/demo-report.js');
+        const report = await writeDemoReport(stack.db, campaignId, opts.dataDir ?? dataDir());
         const summary = {
           campaignId,
           generator: generator.model,
@@ -105,6 +107,7 @@ export function registerDemo(program: Command): void {
           models,
           timings: { stack_start_s: stackS, campaign: timings, wall_s: (Date.now() - started) / 1000 },
           sql: sql.map((q) => `npx matdisc sql -c "${q}"`),
+          report,
         };
         printResult(Boolean(opts.json), summary, () => {
           const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
@@ -118,6 +121,9 @@ export function registerDemo(program: Command): void {
             ),
             ...rounds.flatMap((r) => roundLines(r.round_index, r.summary)),
             `wall time: stack start ${stackS.toFixed(1)} s, campaign ${t.total_s.toFixed(1)} s = generation ${t.stages_s.generation.toFixed(1)} s (${pct(t.share.generation)}), MLIP ${t.stages_s.mlip.toFixed(1)} s (${pct(t.share.mlip)}), DFT ${t.stages_s.dft.toFixed(1)} s (${pct(t.share.dft)}), training ${t.stages_s.training.toFixed(1)} s (${pct(t.share.training)}), orchestration ${t.stages_s.orchestration.toFixed(1)} s (${pct(t.share.orchestration)})`,
+            report.index
+              ? `Report (open in a browser): ${report.index}`
+              : `Report not written: ${report.error}`,
             `Review it (read-only, as the reviewer role):`,
             ...summary.sql.map((q) => `  ${q}`),
           ].join('\n');
