@@ -144,13 +144,13 @@ def reference_cases(model: Denoiser, seed: int = 123) -> dict:
     return cases
 
 
-def card_json(name: str, onnx_path: Path, cfg: DenoiserConfig, n_params: int, **fields) -> dict:
+def card_json(name: str, onnx_path: Path | None, cfg: DenoiserConfig, n_params: int, **fields) -> dict:
     return {
         "name": name,
         "kind": "generator",
         "format": FORMAT,
         "schedule": f"{name}.schedule.json",
-        "sha256": sha256_file(onnx_path),
+        "sha256": sha256_file(onnx_path) if onnx_path is not None else None,
         "onnx_opset": OPSET,
         "inputs": {
             "atom_types": "float32[B,N,T] one-hot or noisy one-hot, T = 100, index k = Z - 1",

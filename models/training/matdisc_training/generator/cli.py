@@ -29,6 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="cpu")
     p.add_argument("--val-fraction", type=float, default=0.05)
+    p.add_argument("--log-every", type=int, default=100, help="training-loss log interval, steps")
+    p.add_argument("--val-every", type=int, default=500, help="held-out loss interval, steps")
+
+    p = sub.add_parser("generator-export", help="export <name>.pt to <name>.onnx, check it and write the checks + sha256 into the card")
+    p.add_argument("--weights", required=True, help="<name>.pt written by generator-train")
+    p.add_argument("--card", required=True, help="<name>.card.json to update")
+    p.add_argument("--threads", type=int, default=2)
 
     p = sub.add_parser("generator-sample", help="Python reference predictor-corrector sampler (seeded), writes JSON")
     p.add_argument("--model", required=True, help="path to <name>.onnx, .pt or .card.json (weights are read from <name>.pt)")
@@ -49,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
 
 
-COMMANDS = ("generator-fixture", "generator-train", "generator-sample", "generator-bench")
+COMMANDS = ("generator-fixture", "generator-train", "generator-export", "generator-sample", "generator-bench")
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -61,6 +68,10 @@ def dispatch(args: argparse.Namespace) -> int:
         from .train import train_command
 
         train_command(args)
+    elif args.command == "generator-export":
+        from .train import export_command
+
+        export_command(args)
     elif args.command == "generator-sample":
         from .sample import sample_command
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import gzip
 import math
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,8 @@ import torch
 from .cif import CifParseError, parse_cif
 from .vocab import ELEMENTS, chemical_system, type_index
 
-DATA_ROOT = Path("/work/shared/data/mp_20")
+# MATDISC_MP20_ROOT points elsewhere (a copy of the csv.gz files, e.g. on a GPU machine).
+DATA_ROOT = Path(os.environ.get("MATDISC_MP20_ROOT", "/work/shared/data/mp_20"))
 TRAIN_FILES = ("pilot_first1000/train.csv.gz", "biternary/val.csv.gz")
 EXCLUDE_FILES = ("biternary/test.csv.gz", "pilot_first1000/test.csv.gz")
 
@@ -165,6 +167,36 @@ def natoms_distribution(crystals: list[Crystal]) -> dict:
         "overall": as_dict(overall),
         "by_chemical_system": {k: as_dict(v) for k, v in sorted(by_sys.items())},
     }
+
+
+class PaddedSet:
+    """Every crystal of a list padded once to the largest cell and kept on one device, so a batch
+    is an index_select instead of a Python loop (what keeps a GPU busy). `batch(idx)` returns the
+    same tensors, bit for bit, as `collate([crystals[i] for i in idx], ...)`."""
+
+    def __init__(self, crystals: list[Crystal], lattice_scale: float, n_types: int, device: torch.device):
+        n_max = max(c.n for c in crystals)
+        k = len(crystals)
+        types = torch.zeros(k, n_max, dtype=torch.int64)
+        frac = torch.zeros(k, n_max, 3)
+        lattice = torch.zeros(k, 3, 3)
+        natoms = torch.zeros(k, dtype=torch.int64)
+        for i, c in enumerate(crystals):
+            types[i, : c.n] = torch.as_tensor(c.types)
+            frac[i, : c.n] = torch.as_tensor(c.frac, dtype=torch.float32)
+            lattice[i] = torch.as_tensor(c.lattice / (lattice_scale * c.n ** (1 / 3)), dtype=torch.float32)
+            natoms[i] = c.n
+        self.n_types = n_types
+        self.natoms_host = natoms.numpy()
+        self.types, self.frac, self.lattice, self.natoms = (t.to(device) for t in (types, frac, lattice, natoms))
+        self.device = device
+
+    def batch(self, idx) -> dict[str, torch.Tensor]:
+        n = int(self.natoms_host[idx].max())
+        ix = torch.as_tensor(np.asarray(idx, dtype=np.int64)).to(self.device, non_blocking=True)
+        mask = (torch.arange(n, device=self.device)[None, :] < self.natoms[ix][:, None]).float()
+        types = torch.nn.functional.one_hot(self.types[ix, :n], self.n_types).float() * mask.unsqueeze(-1)
+        return {"types": types, "frac": self.frac[ix, :n], "lattice": self.lattice[ix], "mask": mask}
 
 
 def collate(crystals: list[Crystal], lattice_scale: float, n_types: int) -> dict[str, torch.Tensor]:

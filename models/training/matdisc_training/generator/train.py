@@ -25,19 +25,21 @@ import time
 from pathlib import Path
 
 import numpy as np
+import onnx
 import torch
 
-from .artifacts import TYPE_CSP_FRACTION, card_json, save_weights, schedule_json, write_json
+from .artifacts import TYPE_CSP_FRACTION, card_json, load_model, save_weights, schedule_json, write_json
 from .data import (
     EXCLUDE_FILES,
     TRAIN_FILES,
+    PaddedSet,
     bucketed_batches,
     collate,
     lattice_scale_a,
     load_training_set,
     natoms_distribution,
 )
-from .export import export_onnx, max_abs_diff_onnx_vs_torch, same_graph_at_two_sizes
+from .export import export_onnx, max_abs_diff_onnx_vs_torch, same_graph_at_two_sizes, sha256_file
 from .model import Denoiser, DenoiserConfig
 from .schedule import Schedule, wrapped_normal_score
 from .vocab import ELEMENTS
@@ -101,9 +103,18 @@ def evaluate(model, crystals, scale, st, device, csp_fraction, batch_size=128, s
     return {a: v / max(k, 1) for a, v in acc.items()}
 
 
+def _machine(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"{platform.machine()}, {torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda}), TF32 matmuls"
+    return f"{platform.machine()}, {torch.get_num_threads()} threads (shared, loaded host)"
+
+
 def train_command(args) -> None:
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     t_start = time.time()
@@ -121,7 +132,9 @@ def train_command(args) -> None:
     ema = copy.deepcopy(model).eval()
     for p in ema.parameters():
         p.requires_grad_(False)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
+    params, ema_params = list(model.parameters()), list(ema.parameters())
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
+    padded = PaddedSet(train, scale, cfg.n_types, device)
     steps_per_epoch = math.ceil(len(train) / args.batch_size)
     total = int(round(args.epochs * steps_per_epoch)) if args.epochs else args.steps
     # progress runs to 1 at `total` steps or, with --max-minutes, when the wall-time budget is spent
@@ -131,9 +144,11 @@ def train_command(args) -> None:
     lr_at = lambda p: args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * p)))
     g = torch.Generator(device=device).manual_seed(args.seed)
     t_data = time.time() - t_start
-    print(json.dumps({"event": "start", "train": len(train), "val": len(val), "steps": total, "steps_per_epoch": steps_per_epoch, "lattice_scale_a": scale, "data_load_s": round(t_data, 1)}), flush=True)
+    print(json.dumps({"event": "start", "device": str(device), "train": len(train), "val": len(val), "steps": total, "steps_per_epoch": steps_per_epoch, "lattice_scale_a": scale, "data_load_s": round(t_data, 1)}), flush=True)
 
-    log, run = [], {"loss": 0.0, "lattice": 0.0, "coord": 0.0, "type": 0.0}
+    keys = ("loss", "lattice", "coord", "type")
+    log = []
+    run = torch.zeros(len(keys), device=device)  # running sums stay on the device: no sync per step
     step, n_run, stopped_early = 0, 0, False
     t_train = time.time()
     while step < total and not stopped_early:
@@ -144,29 +159,27 @@ def train_command(args) -> None:
                 stopped_early = True
                 break
             model.train()
-            batch = {a: v.to(device) for a, v in collate([train[i] for i in idx], scale, cfg.n_types).items()}
-            out = diffusion_losses(model, batch, st, g, TYPE_CSP_FRACTION)
+            out = diffusion_losses(model, padded.batch(idx), st, g, TYPE_CSP_FRACTION)
             for pg in opt.param_groups:
                 pg["lr"] = lr_at(progress(step))
             opt.zero_grad(set_to_none=True)
             out["loss"].backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
             decay = min(0.999, (1 + step) / (10 + step))
             with torch.no_grad():
-                for pe, pm in zip(ema.parameters(), model.parameters()):
-                    pe.lerp_(pm, 1 - decay)
+                torch._foreach_lerp_(ema_params, params, 1 - decay)
+                run += torch.stack([out[a].detach() for a in keys])
             step += 1
-            for a in run:
-                run[a] += float(out[a].detach())
             n_run += 1
-            if step % 100 == 0 or step == total:
-                entry = {"step": step, "epoch": round(step / steps_per_epoch, 2), "elapsed_s": round(time.time() - t_start, 1), "lr": lr_at(progress(step)), **{f"train_{a}": v / n_run for a, v in run.items()}}
-                if step % 500 == 0 or step == total:
+            if step % args.log_every == 0 or step == total:
+                sums = run.tolist()
+                entry = {"step": step, "epoch": round(step / steps_per_epoch, 2), "elapsed_s": round(time.time() - t_start, 1), "lr": lr_at(progress(step)), **{f"train_{a}": v / n_run for a, v in zip(keys, sums)}}
+                if step % args.val_every == 0 or step == total:
                     entry.update({f"val_{a}": v for a, v in evaluate(ema, val, scale, st, device, TYPE_CSP_FRACTION).items()})
                 log.append(entry)
                 print(json.dumps(entry), flush=True)
-                run = {a: 0.0 for a in run}
+                run.zero_()
                 n_run = 0
     train_wall = time.time() - t_train
     final_val = evaluate(ema, val, scale, st, device, TYPE_CSP_FRACTION)
@@ -178,23 +191,24 @@ def train_command(args) -> None:
     name = args.name
     ema_cpu = copy.deepcopy(ema).to("cpu").eval()
     onnx_path = out_dir / f"{name}.onnx"
-    export_onnx(ema_cpu, onnx_path)
-    with tempfile.TemporaryDirectory() as d:
-        same, sig_a, sig_b = same_graph_at_two_sizes(ema_cpu, Path(d))
-    diffs = {f"B{b}_N{n}": max_abs_diff_onnx_vs_torch(ema_cpu, onnx_path, b, n, seed=5 + b) for b, n in ((4, 9), (1, 20), (16, 3))}
+    # weights, schedule and card first: if the export fails (another torch version), the .pt is
+    # kept and `generator-export` finishes the job on another machine
     save_weights(out_dir / f"{name}.pt", ema_cpu, {"seed": args.seed})
     write_json(out_dir / f"{name}.schedule.json", schedule_json(name, schedule, scale, natoms_distribution(train), TYPE_CSP_FRACTION), indent=None)
     seen = sorted({int(z) for c in train for z in c.types})
-    card = card_json(
-        name,
-        onnx_path,
-        cfg,
-        sum(p.numel() for p in ema_cpu.parameters()),
+    flags = {"max_minutes": args.max_minutes} if args.max_minutes else {}
+    if device.type == "cuda":
+        flags["device"] = args.device
+    if args.log_every != 100:
+        flags["log_every"] = args.log_every
+    if args.val_every != 500:
+        flags["val_every"] = args.val_every
+    fields = dict(
         untrained=False,
         seed=args.seed,
         elements_in_training_data=[ELEMENTS[i] for i in seen],
         data={
-            "root": "/work/shared/data/mp_20 (MP-20, CDVAE split files)",
+            "root": "MP-20, CDVAE split files: /work/shared/data/mp_20, or $MATDISC_MP20_ROOT (a copy of the same files)",
             "train_files": list(TRAIN_FILES),
             "excluded_if_material_id_in": list(EXCLUDE_FILES),
             **{k: v for k, v in ts.report.items()},
@@ -218,21 +232,62 @@ def train_command(args) -> None:
             "lattice_scale_a": scale,
             "device": str(device),
             "threads": args.threads,
+            "data_load_s": round(t_data, 1),
             "train_wall_s": round(train_wall, 1),
             "total_wall_s_before_export": round(time.time() - t_start, 1),
             "final_losses_ema": {"held_out": final_val, "train_subset_same_size": final_train},
             "log": log,
             "torch": torch.__version__,
             "python": platform.python_version(),
-            "machine": f"{platform.machine()}, {torch.get_num_threads()} threads (shared, loaded host)",
+            "machine": _machine(device),
         },
-        checks={"onnx_vs_torch_max_abs": diffs, "graph_identical_at_two_sizes": same, "graph_sha256": sig_a},
         reproduce=(
             "cd models/training && ../../.venv/bin/python -m matdisc_training generator-train --out ../generator "
             f"--name {name} --steps {total} --seed {args.seed} --hidden {args.hidden} --layers {args.layers} "
             f"--num-freqs {args.num_freqs} --batch-size {args.batch_size} --lr {args.lr} --num-steps {args.num_steps} --threads {args.threads}"
-            + (f" --max-minutes {args.max_minutes}" if args.max_minutes else "")
+            + "".join(f" --{k.replace('_', '-')} {v}" for k, v in flags.items())
         ),
     )
-    write_json(out_dir / f"{name}.card.json", card)
+    card_path = out_dir / f"{name}.card.json"
+    write_json(card_path, {**card_json(name, None, cfg, sum(p.numel() for p in ema_cpu.parameters()), **fields), "checks": {"export": "pending"}})
+    try:
+        card = export_and_check(out_dir / f"{name}.pt", card_path)
+    except Exception as err:  # keep the weights; `generator-export` can finish on another machine
+        print(json.dumps({"event": "export_failed", "error": f"{type(err).__name__}: {err}"}), flush=True)
+        raise
     print(json.dumps({"event": "exported", "onnx": str(onnx_path), "bytes": onnx_path.stat().st_size, "checks": card["checks"], "wall_s": round(time.time() - t_start, 1)}), flush=True)
+
+
+def export_and_check(pt_path: Path, card_path: Path) -> dict:
+    """Export `<name>.pt` to `<name>.onnx` beside it, run the checks (ONNX == PyTorch at three
+    sizes, the same graph traced at two sizes) and write them and the sha256 into the card."""
+    model = load_model(pt_path)
+    onnx_path = Path(pt_path).with_suffix(".onnx")
+    export_onnx(model, onnx_path)
+    with tempfile.TemporaryDirectory() as d:
+        same, sig_a, sig_b = same_graph_at_two_sizes(model, Path(d))
+    diffs = {f"B{b}_N{n}": max_abs_diff_onnx_vs_torch(model, onnx_path, b, n, seed=5 + b) for b, n in ((4, 9), (1, 20), (16, 3))}
+    card = json.loads(Path(card_path).read_text())
+    card["sha256"] = sha256_file(onnx_path)
+    card["checks"] = {
+        "onnx_vs_torch_max_abs": diffs,
+        "graph_identical_at_two_sizes": same,
+        "graph_sha256": sig_a,
+        "exported_with": {"torch": torch.__version__, "onnx": onnx.__version__, "onnxruntime": _ort_version()},
+    }
+    write_json(card_path, card)
+    if not same:
+        raise RuntimeError(f"graph traced at two sizes differs ({sig_a} != {sig_b})")
+    return card
+
+
+def _ort_version() -> str:
+    import onnxruntime
+
+    return onnxruntime.__version__
+
+
+def export_command(args) -> None:
+    torch.set_num_threads(args.threads)
+    card = export_and_check(Path(args.weights), Path(args.card))
+    print(json.dumps({"event": "exported", "sha256": card["sha256"], "checks": card["checks"]}), flush=True)

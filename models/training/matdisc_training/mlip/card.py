@@ -28,9 +28,33 @@ RUNTIME_NOTES = {
 }
 
 
+def build_torch_reference(path: str | Path):
+    """Eager PyTorch twin of an exported committee, for bench/mlip_torch_eager.py.
+
+    `path` is the checkpoint (.pt) or the card naming it; the result is called with the contract's
+    inputs and returns (energy[M,S], edge_grad[M,E,3], embedding[S,F]) like the ONNX graph.
+    """
+    from .checkpoint import load_checkpoint
+    from .export import potential_fn
+
+    model, _ = load_checkpoint(path)
+    return potential_fn(model.eval())
+
+
+def torch_reference(pt_path: Path) -> dict:
+    """The card's `torch_reference` entry: how a benchmark rebuilds this model in PyTorch eager."""
+    return {"builder": "matdisc_training.mlip.card:build_torch_reference", "arg": pt_path.name}
+
+
 def build_card(*, spec, model, seeds, settings, summary, data_info, metrics, overall, skipped, io,
-               onnx_path: Path, pt_path: Path, init, wall_s: float) -> dict:
+               onnx_path: Path, pt_path: Path, init, wall_s: float, device=None) -> dict:
     cfg = model.cfg
+    device = torch.device(device or "cpu")
+    if device.type == "cuda":
+        machine = f"{platform.machine()}, {torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})"
+    else:
+        machine = f"{platform.machine()}, CPU, {spec.threads} thread(s)"
+    budget = {k: summary[k] for k in ("budget_s", "stopped_by_budget") if k in summary}
     elements = [SYMBOLS[z] for z in cfg.elements]
     refs = {SYMBOLS[z]: round(float(model.reference_energy[z]), 6) for z in cfg.elements}
     table = {}
@@ -81,7 +105,11 @@ def build_card(*, spec, model, seeds, settings, summary, data_info, metrics, ove
             "member_seeds": seeds,
             "bootstrap": "member m weights frames by their multiplicity in a resample with numpy default_rng([seed, m])",
             "epochs": settings.epochs,
+            "epochs_run": summary.get("epochs_run", settings.epochs),
             "steps": summary["steps"],
+            "device": str(device),
+            "machine": machine,
+            **({"max_minutes": spec.max_minutes, **budget} if spec.max_minutes else {}),
             "train_wall_s": summary["wall_s"],
             "wall_s": wall_s,
             "settings": settings.to_dict(),
@@ -101,5 +129,10 @@ def build_card(*, spec, model, seeds, settings, summary, data_info, metrics, ove
         "onnx": {**io, "file": onnx_path.name},
         "checkpoint": pt_path.name,
         "checkpoint_sha256": _sha256(pt_path),
-        "sha256": _sha256(onnx_path),
+        "torch_reference": {
+            **torch_reference(pt_path),
+            "weights": pt_path.name,
+            "loader": "matdisc_training.mlip.checkpoint:load_checkpoint",
+        },
+        "sha256": _sha256(onnx_path) if onnx_path.exists() and "export_error" not in io else None,
     }

@@ -52,6 +52,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=float, default=None)
     p.add_argument("--max-atoms-per-batch", type=int, default=None)
     p.add_argument("--energy-scale", default="", help="free text for the card: the DFT scale of the data")
+    p.add_argument("--device", default="cpu", help="where training runs: cpu or cuda (export stays on the CPU)")
+    p.add_argument("--max-minutes", type=float, default=None,
+                   help="wall budget of the whole run: training stops early (learning rate decayed by then) "
+                   "to leave time for metrics and export")
     p.add_argument("--default", action="store_true",
                    help='mark the card "default": true (the model matdisc uses when --model is not given)')
 
@@ -87,6 +91,8 @@ def run_command(args: argparse.Namespace) -> int:
         settings=settings,
         energy_scale=args.energy_scale,
         default=args.default,
+        device=args.device,
+        max_minutes=args.max_minutes,
         reproduce="python -m matdisc_training " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     )
     card = run(spec)

@@ -105,6 +105,14 @@ class Batch:
     volume: torch.Tensor  # float32[S]
     frame_ids: torch.Tensor  # int64[S], index into the list the batch was drawn from
 
+    def to(self, device: torch.device | str) -> "Batch":
+        """The same batch with every tensor on `device` (a no-op on the CPU)."""
+        device = torch.device(device)
+        if device.type == "cpu":
+            return self
+        return Batch(**{k: v.to(device, non_blocking=True) if isinstance(v, torch.Tensor) else v
+                        for k, v in self.__dict__.items()})
+
 
 def collate(graphs: list[Graph], ids: list[int] | None = None) -> Batch:
     offsets = np.cumsum([0] + [g.n_atoms for g in graphs[:-1]])

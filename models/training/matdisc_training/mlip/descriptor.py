@@ -150,7 +150,7 @@ class PowerSpectrum(nn.Module):
         """Neighbour density A [B, N, channels * n_radial, n_lm] from edge terms [B, E, n_radial*n_lm]."""
         nb, n_atoms = terms.shape[0], species.shape[0]
         slot = self.slots(species, edge_index)
-        dens = torch.zeros(nb, n_atoms * self.n_channels, terms.shape[2], dtype=terms.dtype)
+        dens = torch.zeros(nb, n_atoms * self.n_channels, terms.shape[2], dtype=terms.dtype, device=terms.device)
         dens = dens.index_add(1, slot, terms)
         return dens.reshape(nb, n_atoms, self.n_channels * self.n_radial, self.n_lm)
 
@@ -174,7 +174,7 @@ class PowerSpectrum(nn.Module):
         blocks = []
         for l in range(self.l_max + 1):
             g = grad_desc[..., cn + l * n_pairs : cn + (l + 1) * n_pairs]
-            full = torch.zeros(m, n, cn * cn, dtype=g.dtype).index_add(2, self.pairs, g).reshape(m, n, cn, cn)
+            full = torch.zeros(m, n, cn * cn, dtype=g.dtype, device=g.device).index_add(2, self.pairs, g).reshape(m, n, cn, cn)
             blocks.append(torch.matmul(full + full.transpose(-1, -2), dens[..., l * l : (l + 1) * (l + 1)]))
         out = torch.cat(blocks, dim=-1)
         two_body = torch.nn.functional.pad(grad_desc[..., :cn, None], (0, self.n_lm - 1))

@@ -24,10 +24,12 @@ class FrameFeatures:
 
 
 @torch.no_grad()
-def frame_features(ps: PowerSpectrum, g: Graph, store_dtype=torch.float16) -> FrameFeatures:
-    species = torch.from_numpy(g.numbers)
-    edge_index = torch.from_numpy(g.edge_index)
-    edge_vec = torch.from_numpy(g.edge_vec)
+def frame_features(ps: PowerSpectrum, g: Graph, store_dtype=torch.float16, device=None) -> FrameFeatures:
+    """On `device` (default: where the descriptor's buffers are)."""
+    device = device or ps.freq.device
+    species = torch.from_numpy(g.numbers).to(device)
+    edge_index = torch.from_numpy(g.edge_index).to(device)
+    edge_vec = torch.from_numpy(g.edge_vec).to(device)
     with torch.enable_grad():  # forward-mode AD inside; nothing here needs a graph afterwards
         dterms = ps.edge_terms_jacobian(edge_vec).detach()
     terms = ps.edge_terms(edge_vec)

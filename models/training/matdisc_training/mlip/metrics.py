@@ -20,12 +20,15 @@ from .train import predict, reference_sum
 def evaluate(model: Committee, graphs: list[Graph], max_atoms: int = 1024) -> dict[str, np.ndarray]:
     """Per-frame arrays: energy errors (eV/atom), force errors, model deviation, max force error."""
     model = model.eval()
+    device = model.w1.device
     e_err, n_atoms, f_abs, dev, max_err, e_std = [], [], [], [], [], []
     for ids in pack_batches(graphs, np.arange(len(graphs)), max_atoms):
-        b = collate([graphs[k] for k in ids], ids)
+        bd = collate([graphs[k] for k in ids], ids).to(device)
         with torch.enable_grad():
-            energy, forces, _ = predict(model, b, create_graph=False)
-        energy = energy.double() + reference_sum(model, b)[None]
+            energy, forces, _ = predict(model, bd, create_graph=False)
+        energy = (energy.double() + reference_sum(model, bd)[None]).cpu()
+        forces = forces.detach().cpu()
+        b = collate([graphs[k] for k in ids], ids)
         mean_e = energy.mean(0)
         e_err.append(((mean_e - b.energy) / b.n_atoms.double()).numpy())
         e_std.append((energy.std(0, unbiased=False) / b.n_atoms.double()).numpy())

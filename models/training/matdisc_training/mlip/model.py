@@ -100,15 +100,16 @@ class Committee(nn.Module):
 
     def pool(self, species, atom_e, hidden, batch, n_structures: int, with_reference: bool = True):
         m = atom_e.shape[0]
-        energy = torch.zeros(m, n_structures, dtype=atom_e.dtype).index_add(1, batch, atom_e)
+        dev = atom_e.device
+        energy = torch.zeros(m, n_structures, dtype=atom_e.dtype, device=dev).index_add(1, batch, atom_e)
         if with_reference:
-            ref = torch.zeros(n_structures, dtype=torch.float64).index_add(
+            ref = torch.zeros(n_structures, dtype=torch.float64, device=dev).index_add(
                 0, batch, self.reference_energy[species]
             )
             energy = (energy.to(torch.float64) + ref[None, :]).to(atom_e.dtype)
         ones = torch.ones_like(batch, dtype=atom_e.dtype)
-        count = torch.zeros(n_structures, dtype=atom_e.dtype).index_add(0, batch, ones)
-        pooled = torch.zeros(n_structures, hidden.shape[2], dtype=atom_e.dtype).index_add(
+        count = torch.zeros(n_structures, dtype=atom_e.dtype, device=dev).index_add(0, batch, ones)
+        pooled = torch.zeros(n_structures, hidden.shape[2], dtype=atom_e.dtype, device=dev).index_add(
             0, batch, hidden.mean(dim=0)
         )
         return energy, pooled / torch.clamp(count, min=1.0)[:, None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 import time
@@ -40,6 +41,8 @@ class RunSpec:
     energy_scale: str = ""  # what absolute DFT energy scale the data are on (for the card)
     default: bool = False  # mark the card "default": true (the runtime's model when none is named)
     reproduce: str = ""
+    device: str = "cpu"  # where training runs ("cuda" on a GPU); export and the checkpoint are on the CPU
+    max_minutes: float | None = None  # wall budget of the whole run; training stops in time to finish
 
 
 def _log(msg: dict) -> None:
@@ -54,6 +57,7 @@ def run(spec: RunSpec) -> dict:
     """Train (or fine-tune), evaluate, export; returns the model card (also written to disk)."""
     t_start = time.time()
     torch.set_num_threads(spec.threads)
+    device = torch.device(spec.device)
     init_model, init_blob = (None, None)
     if spec.init:
         init_model, init_blob = load_checkpoint(spec.init)
@@ -98,16 +102,29 @@ def run(spec: RunSpec) -> dict:
             _shift_references(model, train_graphs)
 
     t_feat = time.time()
+    model = model.to(device)
     features = [frame_features(model.descriptor, g) for g in train_graphs]
     fit_normalisation(model, train_graphs, features, only_new=init_model is not None)
-    _log({"event": "features", "wall_s": round(time.time() - t_feat, 1)})
+    _log({"event": "features", "device": str(device), "wall_s": round(time.time() - t_feat, 1)})
 
     defaults = {"seed": spec.seed, "epochs": spec.epochs}
     if init_model is not None:
         defaults.update(lr=1e-3, warmup_steps=10)
     settings = TrainSettings(**{**defaults, **spec.settings})
-    ema, summary = train(model, train_graphs, features, settings, log=_log)
+    budget_s = None
+    if spec.max_minutes:  # leave ~8 % (at least 20 s) of the budget for metrics, export and checks
+        total_s = 60 * spec.max_minutes
+        budget_s = max(1.0, total_s - max(20.0, 0.08 * total_s) - (time.time() - t_start))
+    ema, summary = train(model, train_graphs, features, settings, log=_log, budget_s=budget_s)
     del features
+
+    out = Path(spec.out)
+    out.mkdir(parents=True, exist_ok=True)
+    pt_path, onnx_path = out / f"{spec.name}.pt", out / f"{spec.name}.onnx"
+    # the checkpoint first (CPU tensors): if the export fails on this machine (another torch),
+    # export.export_onnx on the loaded .pt finishes it elsewhere
+    save_checkpoint(copy.deepcopy(ema).to("cpu"), seeds, pt_path, spec.name)
+    _log({"event": "checkpoint", "file": str(pt_path), "wall_s": round(time.time() - t_start, 1)})
 
     metrics = {}
     supported = set(ema.cfg.elements)
@@ -118,34 +135,41 @@ def run(spec: RunSpec) -> dict:
             skipped[name] = f"elements {sorted(SYMBOLS[z] for z in missing)} not in the training data"
             continue
         metrics[name] = evaluate(ema, graphs)
-    out = Path(spec.out)
-    out.mkdir(parents=True, exist_ok=True)
-    pt_path, onnx_path = out / f"{spec.name}.pt", out / f"{spec.name}.onnx"
-    save_checkpoint(ema, seeds, pt_path, spec.name)
-    t_exp = time.time()
-    io = export_onnx(ema, onnx_path)
-    check_graphs = [g for gs in test_sets.values() for g in gs[:2] if not (_elements([g]) - supported)][:6]
-    io["verification"] = verify_onnx(ema, onnx_path, check_graphs)
-    _log({"event": "exported", "wall_s": round(time.time() - t_exp, 1), **io["verification"]})
+    _log({"event": "metrics", **{k: summarize(v) for k, v in metrics.items()}})
+    ema = ema.to("cpu")
 
-    card = build_card(
-        spec=spec,
-        model=ema,
-        seeds=seeds,
-        settings=settings,
-        summary=summary,
-        data_info=data_info,
-        metrics={k: summarize(v) for k, v in metrics.items()},
-        overall=summarize(merge(list(metrics.values()))) if metrics else {},
-        skipped=skipped,
-        io=io,
-        onnx_path=onnx_path,
-        pt_path=pt_path,
-        init=init_blob,
-        wall_s=round(time.time() - t_start, 1),
-    )
-    (out / f"{spec.name}.card.json").write_text(json.dumps(card, indent=2) + "\n")
-    return card
+    def write_card(io: dict) -> dict:
+        card = build_card(
+            spec=spec,
+            model=ema,
+            seeds=seeds,
+            settings=settings,
+            summary=summary,
+            data_info=data_info,
+            metrics={k: summarize(v) for k, v in metrics.items()},
+            overall=summarize(merge(list(metrics.values()))) if metrics else {},
+            skipped=skipped,
+            io=io,
+            onnx_path=onnx_path,
+            pt_path=pt_path,
+            init=init_blob,
+            wall_s=round(time.time() - t_start, 1),
+            device=device,
+        )
+        (out / f"{spec.name}.card.json").write_text(json.dumps(card, indent=2) + "\n")
+        return card
+
+    write_card({"export_error": "pending: the export had not finished when this card was written"})
+    t_exp = time.time()
+    check_graphs = [g for gs in test_sets.values() for g in gs[:2] if not (_elements([g]) - supported)][:6]
+    try:
+        io = export_onnx(ema, onnx_path)
+        io["verification"] = verify_onnx(ema, onnx_path, check_graphs)
+        _log({"event": "exported", "wall_s": round(time.time() - t_exp, 1), **io["verification"]})
+    except Exception as err:  # keep the checkpoint, the metrics and the card; re-export elsewhere
+        io = {"export_error": f"{type(err).__name__}: {err}"}
+        _log({"event": "export_failed", "error": io["export_error"]})
+    return write_card(io)
 
 
 @torch.no_grad()
@@ -159,7 +183,7 @@ def _shift_references(model: Committee, graphs: list[Graph]) -> None:
     """
     residual = []
     for g in graphs:
-        b = collate([g])
+        b = collate([g]).to(model.w1.device)
         with torch.enable_grad():
             energy, _, _ = predict(model, b, create_graph=False)
         ref = float(model.reference_energy[b.species].sum())

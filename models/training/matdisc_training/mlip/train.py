@@ -83,17 +83,17 @@ def predict(model: Committee, b: Batch, create_graph: bool, with_reference: bool
     rows = torch.index_select(d_dens.reshape(m, n * ps.n_channels, -1), 1, ps.slots(b.species, b.edge_index))
     grad = torch.einsum("mek,exk->mex", rows, dterms)  # dE_m/dr_e
     i, j = b.edge_index[0], b.edge_index[1]
-    forces = torch.zeros(m, n, 3).index_add(1, i, grad).index_add(1, j, -grad)
+    forces = torch.zeros(m, n, 3, device=grad.device).index_add(1, i, grad).index_add(1, j, -grad)
     # sigma_ab = (1/V) sum_e dE/dr_a * r_b  (= dE/d(strain)/V, ASE sign)
     outer = (grad[..., :, None] * b.edge_vec[None, :, None, :]).reshape(m, -1, 9)
-    virial = torch.zeros(m, b.n_structures, 9).index_add(1, b.batch[i], outer)
+    virial = torch.zeros(m, b.n_structures, 9, device=grad.device).index_add(1, b.batch[i], outer)
     stress = (virial / b.volume[None, :, None]).reshape(m, b.n_structures, 3, 3)
     return energy, forces, stress
 
 
 def reference_sum(model: Committee, b: Batch) -> torch.Tensor:
     """Σ refs per structure, float64 [S]."""
-    return torch.zeros(b.n_structures, dtype=torch.float64).index_add(
+    return torch.zeros(b.n_structures, dtype=torch.float64, device=b.batch.device).index_add(
         0, b.batch, model.reference_energy[b.species]
     )
 
@@ -111,7 +111,7 @@ def committee_loss(model: Committee, b: Batch, w_frames: torch.Tensor, s: TrainS
     loss_f = (w_atom * f_err).sum(1) / w_atom.sum(1).clamp(min=1e-9)
     loss_s = (s_mask * s_err).sum(1) / s_mask.sum(1).clamp(min=1e-9)
     per_member = s.energy_weight * loss_e + s.force_weight * loss_f + s.stress_weight * loss_s
-    parts = {"loss_e": loss_e.mean().item(), "loss_f": loss_f.mean().item(), "loss_s": loss_s.mean().item()}
+    parts = torch.stack([loss_e.mean(), loss_f.mean(), loss_s.mean()]).detach()  # no sync here
     return per_member.sum(), parts
 
 
@@ -120,12 +120,20 @@ def _log(record: dict) -> None:
 
 
 def train(
-    model: Committee, graphs: list[Graph], features: list[FrameFeatures], s: TrainSettings, log=_log
+    model: Committee, graphs: list[Graph], features: list[FrameFeatures], s: TrainSettings, log=_log,
+    budget_s: float | None = None,
 ) -> tuple[Committee, dict]:
-    """Train in place; returns (EMA copy of the model, summary). Deterministic for a given seed."""
+    """Train in place; returns (EMA copy of the model, summary). Deterministic for a given seed
+    (on the CPU; CUDA's atomic index_add is not bit-reproducible).
+
+    Runs on the device of the model (features must be there too). With `budget_s`, training stops
+    after that many seconds, and the learning-rate schedule runs on progress =
+    max(step / planned steps, elapsed / budget), so a run cut by the clock still ends its decay.
+    """
     torch.manual_seed(s.seed)
     rng = np.random.default_rng(s.seed)
-    weights = bootstrap_weights(len(graphs), model.cfg.members, s.seed, s.bootstrap)
+    device = model.w1.device
+    weights = bootstrap_weights(len(graphs), model.cfg.members, s.seed, s.bootstrap).to(device)
     ema = copy.deepcopy(model)
     params = list(model.parameters())
     ema_params = list(ema.parameters())
@@ -134,14 +142,20 @@ def train(
     total = max(1, s.epochs * n_batches)
     step, t0, lr = 0, time.time(), s.lr
     history = []
+    stopped_by_budget = False
     for epoch in range(s.epochs):
-        sums = {"loss_e": 0.0, "loss_f": 0.0, "loss_s": 0.0}
+        sums = torch.zeros(3, dtype=torch.float64, device=device)
         batches = pack_batches(graphs, rng.permutation(len(graphs)), s.max_atoms_per_batch)
+        n_done = 0
         for ids in batches:
-            lr = s.lr * _schedule(step, total, s)
+            elapsed = time.time() - t0
+            if budget_s is not None and elapsed > budget_s:
+                stopped_by_budget = True
+                break
+            lr = s.lr * _schedule(step, total, s, elapsed / budget_s if budget_s else 0.0)
             for group in opt.param_groups:
                 group["lr"] = lr
-            b = collate([graphs[k] for k in ids], ids)
+            b = collate([graphs[k] for k in ids], ids).to(device)
             loss, parts = committee_loss(model, b, weights, s, collate_features([features[k] for k in ids]))
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -149,26 +163,37 @@ def train(
             with torch.no_grad():
                 decay = min(s.ema_decay, (1 + step) / (10 + step))
                 torch._foreach_lerp_(ema_params, params, 1 - decay)
-            for k in sums:
-                sums[k] += parts[k] / len(batches)
+            sums += parts
+            n_done += 1
             step += 1
+        if n_done == 0:
+            break
+        mean = (sums / n_done).tolist()
         record = {
             "epoch": epoch + 1,
             "lr": round(lr, 6),
             "wall_s": round(time.time() - t0, 1),
-            "train_rmse_e_mev_per_atom": round(1000 * math.sqrt(sums["loss_e"]), 3),
-            "train_rmse_f_ev_per_a": round(math.sqrt(sums["loss_f"]), 4),
-            "train_rmse_s_mev_per_a3": round(1000 * math.sqrt(sums["loss_s"]), 4),
+            "train_rmse_e_mev_per_atom": round(1000 * math.sqrt(mean[0]), 3),
+            "train_rmse_f_ev_per_a": round(math.sqrt(mean[1]), 4),
+            "train_rmse_s_mev_per_a3": round(1000 * math.sqrt(mean[2]), 4),
         }
+        if n_done < len(batches):
+            record["partial_epoch_batches"] = f"{n_done}/{len(batches)}"
         history.append(record)
         log(record)
-    return ema, {"steps": step, "wall_s": round(time.time() - t0, 1), "history": history}
+        if stopped_by_budget:
+            break
+    summary = {"steps": step, "wall_s": round(time.time() - t0, 1), "history": history,
+               "epochs_run": round(step / max(1, n_batches), 2), "planned_steps": total}
+    if budget_s is not None:
+        summary.update(budget_s=round(budget_s, 1), stopped_by_budget=stopped_by_budget)
+    return ema, summary
 
 
-def _schedule(step: int, total: int, s: TrainSettings) -> float:
+def _schedule(step: int, total: int, s: TrainSettings, time_progress: float = 0.0) -> float:
     if step < s.warmup_steps:
         return (step + 1) / s.warmup_steps
-    x = min(1.0, (step - s.warmup_steps) / max(1, total - s.warmup_steps))
+    x = min(1.0, max((step - s.warmup_steps) / max(1, total - s.warmup_steps), time_progress))
     return s.lr_final_fraction + (1 - s.lr_final_fraction) * 0.5 * (1 + math.cos(math.pi * x))
 
 
@@ -178,8 +203,8 @@ def fit_normalisation(model: Committee, graphs: list[Graph], features: list[Fram
 
     With `only_new`, elements that already have statistics (a fine-tuned model) keep them.
     """
-    species = torch.cat([torch.from_numpy(g.numbers) for g in graphs])
     desc = torch.cat([f.desc for f in features])
+    species = torch.cat([torch.from_numpy(g.numbers) for g in graphs]).to(desc.device)
     for z in torch.unique(species).tolist():
         if only_new and not torch.all(model.desc_std[z] == 1.0):
             continue
