@@ -125,8 +125,10 @@ describe.each(modelsUnderTest())('potential conformance: $name', ({ path, analyt
   it('a compressed cell has negative (compressive) diagonal stress', async () => {
     const [a] = elementsFor(model);
     const r = Element.bySymbol(a).covalentRadius;
-    // fcc with nearest neighbours at 75 % of twice the covalent radius: strongly repulsive.
-    const lat = 0.75 * 2 * r * Math.SQRT2;
+    // fcc with nearest neighbours at 65 % of twice the covalent radius: strongly repulsive.
+    // (Not 75 %: SevenNet-0 has a spurious tensile bump for fcc Li there, +0.19 eV/Å³, which
+    // sevenn's own calculator reproduces; at 60-70 % every model here is compressive.)
+    const lat = 0.65 * 2 * r * Math.SQRT2;
     const s = Structure.create(
       Lattice.cubic(lat),
       [a, a, a, a],

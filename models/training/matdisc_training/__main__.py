@@ -4,6 +4,7 @@
   mlip-train    train an MLIP committee from extxyz files -> <name>.onnx + <name>.card.json + <name>.pt
   finetune      fine-tune a committee from a checkpoint on new frames (what campaign retraining calls)
   generator-*   diffusion generator: generator-train, generator-sample, generator-bench, generator-fixture
+  sevennet-*    SevenNet-0 from the sevenn package: sevennet-export (ONNX + card), sevennet-mlearn (errors, fine-tune)
 """
 
 import argparse
@@ -39,9 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     from .generator import cli as generator_cli
 
     generator_cli.register(sub)
+    from .sevennet import cli as sevennet_cli
+
+    sevennet_cli.register(sub)
     args = parser.parse_args(argv)
     if args.command in generator_cli.COMMANDS:
         return generator_cli.dispatch(args)
+    if args.command in sevennet_cli.COMMANDS:
+        return sevennet_cli.dispatch(args)
     if args.command == "info":
         print(json.dumps(info()))
         return 0
