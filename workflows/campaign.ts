@@ -28,6 +28,7 @@ import {
 import type { PlannedDftReference } from '../activities/campaign/dft-references.js';
 import type { CampaignActivities } from '../activities/campaign/index.js';
 import type { CampaignConfig } from './campaign-config.js';
+import { expensiveRetry, outageTolerantRetry } from './retry-policies.js';
 import {
   campaignStatusQuery,
   pauseSignal,
@@ -63,14 +64,14 @@ const cpu = proxyActivities<CampaignActivities>({
   taskQueue: 'cpu',
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { maximumAttempts: 5, initialInterval: '2 seconds', nonRetryableErrorTypes },
+  retry: outageTolerantRetry(nonRetryableErrorTypes),
 });
 
 const gpu = proxyActivities<CampaignActivities>({
   taskQueue: 'gpu',
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '1 minute',
-  retry: { maximumAttempts: 3, initialInterval: '5 seconds', nonRetryableErrorTypes },
+  retry: expensiveRetry(nonRetryableErrorTypes),
 });
 
 export async function discoveryCampaign(input: DiscoveryCampaignInput): Promise<DiscoveryCampaignResult> {

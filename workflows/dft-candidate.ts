@@ -9,6 +9,7 @@
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { DftActivities, DftCalculationSummary } from '../activities/dft-calculation.js';
 import type { CampaignConfig } from './campaign-config.js';
+import { outageTolerantRetry } from './retry-policies.js';
 
 export interface DftCandidateInput {
   readonly campaignId: string;
@@ -24,11 +25,7 @@ const dft = proxyActivities<DftActivities>({
   // noticed after a minute and the calculation retried on another, re-attaching to its job.
   heartbeatTimeout: '1 minute',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: {
-    maximumAttempts: 5,
-    initialInterval: '2 seconds',
-    nonRetryableErrorTypes: ['EngineInputError', 'EngineSetupError'],
-  },
+  retry: outageTolerantRetry(['EngineInputError', 'EngineSetupError']),
 });
 
 export const dftCandidateWorkflowId = (campaignId: string, structureId: string) =>

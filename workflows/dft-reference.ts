@@ -8,6 +8,7 @@
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { DftActivities, DftCalculationSummary } from '../activities/dft-calculation.js';
 import type { CampaignConfig } from './campaign-config.js';
+import { outageTolerantRetry } from './retry-policies.js';
 
 export interface DftElementalReferenceInput {
   readonly element: string;
@@ -23,11 +24,7 @@ const dft = proxyActivities<DftActivities>({
   startToCloseTimeout: '12 hours',
   heartbeatTimeout: '1 minute',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: {
-    maximumAttempts: 5,
-    initialInterval: '2 seconds',
-    nonRetryableErrorTypes: ['EngineInputError', 'EngineSetupError'],
-  },
+  retry: outageTolerantRetry(['EngineInputError', 'EngineSetupError']),
 });
 
 export const dftReferenceWorkflowId = (campaignId: string, element: string) =>
