@@ -3,7 +3,8 @@
  * database (embedded PGlite unless `DATABASE_URL` is set), migrations, and workers on every queue.
  * `matdisc dev` runs it in the foreground; `matdisc demo` and the tests use it too.
  */
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Database } from '../../db/database.js';
 import { migrate } from '../../db/migrate.js';
 import type { DftRunner } from '../../activities/dft-runner.js';
@@ -43,7 +44,9 @@ export interface EmbeddedStack {
 }
 
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
-  const root = options.dataDir ?? dataDir();
+  // A --data-dir that does not exist yet is created, like the default one.
+  const root = options.dataDir ? resolve(options.dataDir) : dataDir();
+  mkdirSync(root, { recursive: true });
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stoppers.reverse()) await s().catch((err: unknown) => console.error(err));
