@@ -6,10 +6,9 @@
  * its reason; cancellation (stop --cancel) reaches the activity, which kills pw.x and stores the
  * row as `failed` with reason `cancelled`.
  */
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
-import type { DftActivities, DftCalculationSummary } from '../activities/dft-calculation.js';
+import type { DftCalculationSummary } from '../activities/dft-calculation.js';
 import type { CampaignConfig } from './campaign-config.js';
-import { outageTolerantRetry } from './retry-policies.js';
+import { dftActivity } from './dft-activity.js';
 
 export interface DftCandidateInput {
   readonly campaignId: string;
@@ -18,21 +17,11 @@ export interface DftCandidateInput {
   readonly dft: Pick<CampaignConfig['dft'], 'engine' | 'profile' | 'calculation' | 'scheduler'>;
 }
 
-const dft = proxyActivities<DftActivities>({
-  taskQueue: 'dft',
-  startToCloseTimeout: '12 hours',
-  // The activity heartbeats every 10 s (also while a SLURM job is queued): a dead worker is
-  // noticed after a minute and the calculation retried on another, re-attaching to its job.
-  heartbeatTimeout: '1 minute',
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: outageTolerantRetry(['EngineInputError', 'EngineSetupError']),
-});
-
 export const dftCandidateWorkflowId = (campaignId: string, structureId: string) =>
   `${campaignId}-dft-${structureId}`;
 
 export async function dftCandidate(input: DftCandidateInput): Promise<DftCalculationSummary> {
-  return dft.runDftCalculation({
+  return dftActivity.runDftCalculation({
     structureId: input.structureId,
     engine: input.dft.engine,
     profile: input.dft.profile,

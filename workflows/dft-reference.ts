@@ -5,10 +5,9 @@
  * level of theory and element, not by campaign: however many campaigns or retries ask for it,
  * there is one `dft_calculations` row, shared by every campaign at that level of theory.
  */
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
-import type { DftActivities, DftCalculationSummary } from '../activities/dft-calculation.js';
+import type { DftCalculationSummary } from '../activities/dft-calculation.js';
 import type { CampaignConfig } from './campaign-config.js';
-import { outageTolerantRetry } from './retry-policies.js';
+import { dftActivity } from './dft-activity.js';
 
 export interface DftElementalReferenceInput {
   readonly element: string;
@@ -19,21 +18,13 @@ export interface DftElementalReferenceInput {
   readonly dft: Pick<CampaignConfig['dft'], 'engine' | 'profile' | 'scheduler'>;
 }
 
-const dft = proxyActivities<DftActivities>({
-  taskQueue: 'dft',
-  startToCloseTimeout: '12 hours',
-  heartbeatTimeout: '1 minute',
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: outageTolerantRetry(['EngineInputError', 'EngineSetupError']),
-});
-
 export const dftReferenceWorkflowId = (campaignId: string, element: string) =>
   `${campaignId}-dft-reference-${element}`;
 
 export async function dftElementalReference(
   input: DftElementalReferenceInput,
 ): Promise<DftCalculationSummary> {
-  return dft.runDftCalculation({
+  return dftActivity.runDftCalculation({
     structureId: input.structureId,
     engine: input.dft.engine,
     profile: input.dft.profile,
