@@ -18,7 +18,7 @@ import torch
 from torch._decomp import core_aten_decompositions
 from torch.fx.experimental.proxy_tensor import make_fx
 
-from ..mlip.export import INPUT_NAMES, OUTPUT_NAMES, _name_output_axes, graph_text
+from ..mlip.export import INPUT_NAMES, OUTPUT_NAMES, _name_output_axes, graph_text, run_onnx
 from .model import SevenNetPotential
 
 OPSET = 18
@@ -126,14 +126,6 @@ def io_metadata(opset: int, embedding_dim: int) -> dict:
             "embedding": {"dtype": "float32", "shape": ["S", embedding_dim]},
         },
     }
-
-
-def run_onnx(path: str | Path, inputs) -> list[np.ndarray]:
-    import onnxruntime as ort
-
-    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    feeds = {name: t.numpy() for name, t in zip(INPUT_NAMES, inputs)}
-    return sess.run(OUTPUT_NAMES, feeds)
 
 
 def run_torch(potential: SevenNetPotential, inputs) -> list[np.ndarray]:
