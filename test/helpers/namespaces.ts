@@ -14,6 +14,7 @@ export const TEST_NAMESPACES = [
   'campaign-slurm',
   'campaign-continue-as-new',
   'campaign-dft-references',
+  'campaign-review',
   'lab',
   'lab-kill',
   'lab-campaign',
