@@ -42,15 +42,84 @@ export default tseslint.config(
     },
   },
   {
+    // Workflows import only contracts/, @temporalio/workflow, each other, and activity *types*.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          patterns: ioModules.map((group) => ({
-            group: [group],
-            message: 'Workflows are deterministic: do I/O in activities.',
-          })),
+          patterns: [
+            ...ioModules.map((group) => ({
+              group: [group],
+              message: 'Workflows are deterministic: do I/O in activities.',
+            })),
+            {
+              group: ['../*', '!../contracts', '../contracts/*/**'],
+              allowTypeImports: true,
+              message:
+                'Workflows import values only from contracts/ (activities and the rest as `import type`).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Arrows point downhill: nothing below the workflows imports them (shared types live in contracts/).
+    files: ['activities/**/*.ts', 'db/**/*.ts', 'models/**/*.ts', 'crystal/**/*.ts', 'contracts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/workflows/*', '**/workflows'],
+              message: 'Only workflows/ and cli/ import workflows/: move shared types to contracts/.',
+            },
+            { group: ['**/cli/*'], message: 'Only cli/ imports cli/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The crystal core stands alone: nothing of ours below it.
+    files: ['crystal/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/activities/*',
+                '**/db/*',
+                '**/models/*',
+                '**/cli/*',
+                '**/workflows/*',
+                '**/contracts/*',
+              ],
+              message: 'crystal/ imports nothing of ours outside crystal/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // contracts/ is pure: types, constants and schemas that every layer may share.
+    files: ['contracts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...ioModules.map((group) => ({ group: [group], message: 'contracts/ does no I/O.' })),
+            {
+              group: ['**/activities/*', '**/db/*', '**/models/*', '**/cli/*', '**/workflows/*'],
+              message: 'contracts/ imports only crystal/ and libraries.',
+            },
+          ],
         },
       ],
     },

@@ -7,8 +7,9 @@
  *   after submission, so a retry after a worker crash re-attaches to a SLURM job instead of
  *   submitting it again (a local job died with its worker and is started again).
  * - Honest: a calculation that fails after the error handlers is a stored outcome with its reason,
- *   and so is a structure the engine rejects; only a broken host (EngineSetupError) and
- *   cancellation throw.
+ *   and so is a structure the engine rejects (or one above the size limit, `dft/size-limit.ts`)
+ *   and a work directory that cannot be written (its path and the error); only a broken host
+ *   (EngineSetupError) and cancellation throw.
  * - Cancelled on request (stop --cancel): the job is killed, the row is stored as `failed` with
  *   reason `cancelled`, then the cancellation is rethrown. A worker shutdown also aborts the
  *   activity but is not a cancel request: that row stays `running` with its job, so the retry on
@@ -25,7 +26,7 @@ import { insertOnce } from '../db/idempotent-insert.js';
 import { structureFromRow, structureRow } from '../db/structure-row.js';
 import type { Attempt, DftResult } from './dft/engine.js';
 import { engineFor, launcherFor, type Calculation, type SchedulerName } from './dft/engine-registry.js';
-import { EngineInputError, EngineSetupError } from './dft/errors.js';
+import { EngineInputError, EngineSetupError, WorkDirectoryError } from './dft/errors.js';
 import type { Launcher } from './dft/launcher.js';
 import { runCalculation, type SubmittedJob } from './dft/run-calculation.js';
 import { dftLevelOfTheory } from './dft-level-of-theory.js';
@@ -61,6 +62,8 @@ export interface DftActivityDependencies {
   readonly pseudoDir?: string | undefined;
   /** Launchers by scheduler name; default: created on first use. */
   readonly launchers?: Partial<Record<SchedulerName, Launcher>>;
+  /** Most sites a cell may have; default `MATDISC_DFT_MAX_SITES`, else 500 (`dft/size-limit.ts`). */
+  readonly maxSites?: number;
 }
 
 interface Row {
@@ -163,6 +166,7 @@ export function createDftActivities(deps: DftActivityDependencies) {
           launcher: launcher(input.scheduler),
           workRoot,
           signal: ctx.cancellationSignal,
+          ...(deps.maxSites !== undefined ? { maxSites: deps.maxSites } : {}),
           ...(history.length || running ? { resume: { history, ...(running ? { running } : {}) } } : {}),
           onSubmitted: async (job) => {
             running = job;
@@ -195,6 +199,11 @@ export function createDftActivities(deps: DftActivityDependencies) {
             reason: `input rejected: ${err.message}`,
             attempts: history,
           });
+          return summary((await select(input.idempotencyKey))!);
+        }
+        if (err instanceof WorkDirectoryError) {
+          // Retrying would hit the same file, disk or permission for half an hour.
+          await finish(db, row.id, { status: 'failed', reason: err.message, attempts: history });
           return summary((await select(input.idempotencyKey))!);
         }
         if (err instanceof EngineSetupError)

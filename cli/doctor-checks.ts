@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { findPostgresBin } from './stack/postgres-server.js';
 import { findTemporalBinary } from './stack/temporal-binary.js';
 import { pseudoDir, REPO_ROOT } from './paths.js';
+import { checkVaspSetup, VASP_SETUP_FIX } from '../activities/dft/vasp/vasp-setup.js';
 
 export interface ComponentStatus {
   readonly name: string;
@@ -17,6 +18,8 @@ export interface ComponentStatus {
   readonly detail: string;
   /** The command that fixes a failed check. */
   readonly fix?: string;
+  /** Needed only for some uses (VASP): when missing, doctor says so but does not fail. */
+  readonly optional?: boolean;
 }
 
 const SETUP = 'bash scripts/setup.sh';
@@ -29,11 +32,13 @@ function packageVersion(name: string): string | null {
 async function check(
   name: string,
   fix: string,
-  probe: () => Promise<Omit<ComponentStatus, 'name' | 'fix'>>,
+  probe: () => Promise<Omit<ComponentStatus, 'name' | 'fix' | 'optional'>>,
+  options: { readonly optional?: boolean } = {},
 ): Promise<ComponentStatus> {
+  const optional = options.optional ? { optional: true } : {};
   try {
     const status = await probe();
-    return { name, ...status, ...(status.ok ? {} : { fix }) };
+    return { name, ...status, ...(status.ok ? {} : { fix, ...optional }) };
   } catch (err) {
     return {
       name,
@@ -41,6 +46,7 @@ async function check(
       version: null,
       detail: err instanceof Error ? err.message.split('\n')[0]! : String(err),
       fix,
+      ...optional,
     };
   }
 }
@@ -129,6 +135,21 @@ export async function runDoctorChecks(): Promise<ComponentStatus[]> {
       const n = Object.keys(JSON.parse(readFileSync(meta, 'utf8')) as object).length;
       return { ok: true, version: 'SSSP 1.3.0 PBE efficiency', detail: `${dir} (${n} elements)` };
     }),
+    check(
+      'vasp',
+      VASP_SETUP_FIX,
+      async () => {
+        const vasp = checkVaspSetup();
+        return {
+          ok: vasp.problems.length === 0,
+          version: null,
+          detail: vasp.problems.length
+            ? `${vasp.problems.join('; ')} (optional: needed only for dft.engine: vasp)`
+            : `${vasp.executable}, PAW potentials in ${vasp.ppPath}`,
+        };
+      },
+      { optional: true },
+    ),
     check('python-trainer', SETUP, async () => {
       const python = join(REPO_ROOT, '.venv', 'bin', 'python');
       if (!existsSync(python)) return { ok: false, version: null, detail: '.venv not created' };

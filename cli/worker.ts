@@ -10,10 +10,8 @@ import {
 import { fileURLToPath } from 'node:url';
 import { createCampaignActivities } from '../activities/campaign/index.js';
 import { createDftActivities, type DftActivityDependencies } from '../activities/dft-calculation.js';
-import { createHelloActivities } from '../activities/hello.js';
 import { createLabActivities } from '../activities/lab/lab-activities.js';
 import { startLabRuntime, type LabWorkerOptions } from '../activities/lab/lab-runtime.js';
-import type { DftRunner } from '../activities/dft-runner.js';
 import type { Database } from '../db/database.js';
 import { WORKFLOW_TASK_QUEUE, type TaskQueue } from './task-queues.js';
 
@@ -21,7 +19,6 @@ export { TASK_QUEUES, WORKFLOW_TASK_QUEUE, type TaskQueue } from './task-queues.
 
 export interface WorkerDependencies {
   readonly db: Database;
-  readonly dft: DftRunner;
   readonly workRoot: string;
   /** SSSP pseudopotentials for QE (default: PSEUDO_DIR). */
   readonly pseudoDir?: string | undefined;
@@ -60,7 +57,6 @@ function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 export function createActivities(deps: WorkerDependencies) {
   return {
-    ...createHelloActivities(deps),
     ...createDftActivities(deps),
     ...createCampaignActivities(deps),
     ...createLabActivities(deps),

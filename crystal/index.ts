@@ -41,6 +41,13 @@ export {
   type ValidityReason,
   type ValidityResult,
 } from './validity.js';
+export {
+  assertValidStructure,
+  COMPUTABLE_LIMITS,
+  InvalidStructureError,
+  STRUCTURE_INPUT_LIMITS,
+  type AssertValidOptions,
+} from './assert-valid-structure.js';
 
 export {
   StructureFormat,
@@ -74,4 +81,10 @@ export {
   SUPPORTED_FORMATS_TEXT,
   type ReadStructureOptions,
 } from './io/read-structure.js';
-export { readStructureFile, readStructuresFile, readTextFile } from './io/read-structure-file.js';
+export {
+  fileReadError,
+  readStructureFile,
+  readStructuresFile,
+  readTextFile,
+} from './io/read-structure-file.js';
+export { StructureFileError } from './io/structure-file-error.js';

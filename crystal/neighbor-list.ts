@@ -53,6 +53,8 @@ export function neighborList(s: Structure, cutoff: number): NeighborList {
   const widths = perpendicularWidths(L);
   if (!widths.every((w) => Number.isFinite(w) && w > 0))
     throw new Error('neighbour list: lattice is degenerate (zero volume)');
+  const badSite = s.fracCoords.findIndex((f) => !f.every(Number.isFinite));
+  if (badSite >= 0) throw new RangeError(`neighbour list: site ${badSite} has a non-finite coordinate`);
 
   // Bins per axis: each at least `cutoff` wide, and no more bins than about 2 per atom.
   const nb = widths.map((w) => Math.max(1, Math.floor(w / cutoff)));
@@ -63,6 +65,7 @@ export function neighborList(s: Structure, cutoff: number): NeighborList {
   const [n0, n1, n2] = nb as [number, number, number];
   // Search range in bins per axis: ceil(cutoff / bin width), with a little slack for rounding.
   const reach = widths.map((w, k) => Math.ceil((cutoff * nb[k]!) / w + 1e-9)) as [number, number, number];
+  assertSearchBounded(n, nb, reach, widths, cutoff);
 
   // Wrap positions into [0, 1); remember the integer offsets to restore shifts in the caller's frame.
   const wrapped = new Float64Array(3 * n);
@@ -146,6 +149,34 @@ export function neighborList(s: Structure, cutoff: number): NeighborList {
             }
       }
   return sortBySource(n, src, dst, shifts, vecs);
+}
+
+/**
+ * Most atom pairs the search may test (a few seconds of work). A near-singular cell, far thinner
+ * than the cutoff, makes the search reach ~cutoff/width images along each axis (~1e23 pairs for a
+ * cell of volume 5e-6 Å³ and a 5 Å cutoff), so it is refused instead of running for ever.
+ */
+export const MAX_NEIGHBOR_PAIR_TESTS = 1e9;
+
+/** Throws a RangeError naming the cell and the limit when the search would test too many pairs. */
+function assertSearchBounded(
+  n: number,
+  nb: readonly number[],
+  reach: readonly number[],
+  widths: readonly number[],
+  cutoff: number,
+): void {
+  const bins = nb[0]! * nb[1]! * nb[2]!;
+  // Each atom visits (2·reach + 1) bins per axis and tests the n / bins atoms of each.
+  const window = reach.reduce((p, r) => p * (2 * r + 1), 1);
+  const pairs = n * Math.max(1, n / bins) * window;
+  if (pairs <= MAX_NEIGHBOR_PAIR_TESTS) return;
+  throw new RangeError(
+    `neighbour list: the cell is too thin for a ${cutoff} Å cutoff: its narrowest perpendicular width is ` +
+      `${Math.min(...widths).toPrecision(3)} Å, so the search would test about ${pairs.toPrecision(2)} atom pairs ` +
+      `(limit ${MAX_NEIGHBOR_PAIR_TESTS.toPrecision(1)}); the lattice is near-singular or far smaller than the cutoff: ` +
+      'check it, or use its Niggli-reduced cell',
+  );
 }
 
 /** Stable counting sort of the edges by src. */

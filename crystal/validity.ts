@@ -85,7 +85,8 @@ export function checkValidity(s: Structure, options: ValidityOptions = {}): Vali
     fail(
       ValidityCode.DegenerateLattice,
       `lattice is degenerate: volume ${volume.toPrecision(4)} Å³, narrowest width ${narrowest.toPrecision(4)} Å ` +
-        `for a longest vector of ${longest.toPrecision(4)} Å`,
+        `for a longest vector of ${longest.toPrecision(4)} Å (needs volume > 1e-8 Å³ and width > ` +
+        `minWidthRatio ${minWidthRatio} × longest = ${(minWidthRatio * longest).toPrecision(3)} Å)`,
     );
     return done();
   }
@@ -94,7 +95,8 @@ export function checkValidity(s: Structure, options: ValidityOptions = {}): Vali
   if (vpa < minVpa || vpa > maxVpa) {
     fail(
       ValidityCode.VolumePerAtom,
-      `volume per atom ${vpa.toFixed(3)} Å³ is outside [${minVpa}, ${maxVpa}] Å³`,
+      `volume per atom ${vpa.toFixed(3)} Å³ (${volume.toPrecision(4)} Å³ / ${n} atoms) is outside ` +
+        `[${minVpa}, ${maxVpa}] Å³ (minVolumePerAtom, maxVolumePerAtom)`,
     );
   }
   if (minDistance > 0) {
@@ -111,7 +113,8 @@ export function checkValidity(s: Structure, options: ValidityOptions = {}): Vali
           : `atoms ${i} (${s.species[i]}) and ${j} (${s.species[j]}) are`;
       fail(
         ValidityCode.TooClose,
-        `${what} ${nl.distances[k]!.toFixed(3)} Å apart, closer than ${minDistance} Å (${nl.src.length / 2} such pairs)`,
+        `${what} ${nl.distances[k]!.toFixed(3)} Å apart, closer than ${minDistance} Å (minDistance; ` +
+          `${nl.src.length / 2} such pairs)`,
       );
     }
   }

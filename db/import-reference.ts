@@ -2,14 +2,19 @@
  * `matdisc db import-reference`: loads known phases into `structures` + `reference_phases`, in
  * batches, idempotently (key: source + external id + level of theory), so importing a file twice
  * adds nothing. Malformed rows are rejected with their line number and reason; the import goes on.
+ * A material id seen again (later in the file, or already stored under that key) counts as already
+ * present only when its structure is the same crystal; a different structure is a conflict, rejected
+ * with the line of the first one.
  */
+import { StructureMatcher } from '../crystal/matcher/index.js';
+import { Structure as S } from '../crystal/structure.js';
 import { checkValidity } from '../crystal/validity.js';
 import type { Structure } from '../crystal/structure.js';
 import type { Database } from './database.js';
 import { fingerprintSql } from './fingerprint-sql.js';
 import { readReferenceRecords, type ReferenceRecord, type RejectedRecord } from './reference-records.js';
 import { toSqlValue } from './sql-value.js';
-import { structureRow } from './structure-row.js';
+import { structureFromRow, structureRow } from './structure-row.js';
 
 export interface ImportReferenceOptions {
   readonly source: string;
@@ -47,9 +52,15 @@ export async function importReference(
   let read = 0;
   let imported = 0;
   let batch: Ready[] = [];
+  // Line of each material id's first row in this file, for the conflict messages.
+  const firstLine = new Map<string, number>();
   const flush = async () => {
     const fp = options.fingerprint === undefined ? fingerprintSql : options.fingerprint;
-    if (batch.length) imported += await writeBatch(db, batch, options.source, level, fp ?? undefined);
+    if (batch.length) {
+      const written = await writeBatch(db, batch, options.source, level, fp ?? undefined, firstLine);
+      imported += written.imported;
+      rejected.push(...written.conflicts);
+    }
     batch = [];
   };
   for await (const item of readReferenceRecords(file)) {
@@ -74,6 +85,7 @@ export async function importReference(
     if (batch.length >= (options.batchSize ?? 250)) await flush();
   }
   await flush();
+  rejected.sort((a, b) => a.line - b.line);
   return {
     file,
     source: options.source,
@@ -86,16 +98,57 @@ export async function importReference(
   };
 }
 
-/** One transaction per batch: structures first, then their reference rows; returns rows added. */
+/** The same crystal: the same stored numbers, or (another setting of it) the structure matcher says so. */
+function sameCrystal(a: Structure, b: Structure): boolean {
+  return S.contentHash(a) === S.contentHash(b) || new StructureMatcher().fit(a, b);
+}
+
+/**
+ * One transaction per batch: structures first, then their reference rows. Returns rows added and
+ * the conflicts: rows whose material id is already taken (stored, or earlier in the file) by a
+ * different structure. A repeat of the same crystal is left out silently (already present).
+ */
 async function writeBatch(
   db: Database,
-  batch: readonly Ready[],
+  input: readonly Ready[],
   source: string,
   level: string,
   fingerprint: ((s: Structure) => string) | undefined,
-): Promise<number> {
+  firstLine: Map<string, number>,
+): Promise<{ imported: number; conflicts: RejectedRecord[] }> {
   return db.transaction(async (client) => {
-    const keys = batch.map((b) => `reference:${source}:${level}:${b.record.externalId}`);
+    const keyOf = (b: Ready) => `reference:${source}:${level}:${b.record.externalId}`;
+    const stored = await client.query<{
+      idempotency_key: string;
+      species: string[];
+      lattice_a: unknown;
+      frac_coords: unknown;
+    }>(
+      'SELECT idempotency_key, species, lattice_a, frac_coords FROM structures WHERE idempotency_key = ANY($1)',
+      [input.map(keyOf)],
+    );
+    const known = new Map(stored.rows.map((r) => [r.idempotency_key, structureFromRow(r)]));
+    const batch: Ready[] = [];
+    const conflicts: RejectedRecord[] = [];
+    for (const b of input) {
+      const id = b.record.externalId;
+      const previous = known.get(keyOf(b));
+      if (!previous) {
+        known.set(keyOf(b), b.structure);
+        firstLine.set(id, b.record.line);
+        batch.push(b);
+      } else if (!sameCrystal(previous, b.structure)) {
+        const first = firstLine.get(id);
+        const where = first !== undefined ? `line ${first}` : `an earlier import (source ${source})`;
+        conflicts.push({
+          line: b.record.line,
+          externalId: id,
+          reason: `conflict: material_id ${id} is already taken by a different structure (${where}; here ${S.reducedFormula(b.structure)}, ${b.structure.species.length} sites); give it its own material_id or import it under another --source`,
+        });
+      }
+    }
+    if (batch.length === 0) return { imported: 0, conflicts };
+    const keys = batch.map(keyOf);
     const rows = batch.map((b) =>
       structureRow(b.structure, 'reference', { fingerprint: fingerprint?.(b.structure) ?? null }),
     );
@@ -135,6 +188,6 @@ async function writeBatch(
         batch.map((b) => b.record.eAboveHullEvPerAtom),
       ],
     );
-    return inserted.rowCount ?? 0;
+    return { imported: inserted.rowCount ?? 0, conflicts };
   });
 }

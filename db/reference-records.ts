@@ -6,10 +6,11 @@
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
+import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { readCifAll } from '../crystal/io/cif.js';
+import { readCif, readCifAll } from '../crystal/io/cif.js';
 import { readExtxyz } from '../crystal/io/extxyz.js';
-import { readTextFile } from '../crystal/io/read-structure-file.js';
+import { fileReadError, readTextFile } from '../crystal/io/read-structure-file.js';
 import type { Structure } from '../crystal/structure.js';
 
 export interface ReferenceRecord {
@@ -29,10 +30,23 @@ export interface RejectedRecord {
   readonly reason: string;
 }
 
+/** How far below zero an energy above the hull may round, eV/atom (a hull vertex printed as -0.0000001). */
+export const E_ABOVE_HULL_TOLERANCE_EV_PER_ATOM = 1e-6;
+
 function optionalNumber(text: string | undefined, field: string): number | null {
   if (text === undefined || text.trim() === '') return null;
   const value = Number(text);
-  if (!Number.isFinite(value)) throw new Error(`${field} is not a number: '${text}'`);
+  if (!Number.isFinite(value)) throw new Error(`column ${field}: '${text}' is not a finite number`);
+  return value;
+}
+
+/** An energy above the hull: finite, and ≥ 0 within the tolerance (a phase cannot sit below its hull). */
+function optionalEAboveHull(text: string | undefined, field: string): number | null {
+  const value = optionalNumber(text, field);
+  if (value !== null && value < -E_ABOVE_HULL_TOLERANCE_EV_PER_ATOM)
+    throw new Error(
+      `column ${field}: ${value} eV/atom is negative; an energy above the hull is ≥ 0 (tolerance ${E_ABOVE_HULL_TOLERANCE_EV_PER_ATOM}): fix the value or leave it empty`,
+    );
   return value;
 }
 
@@ -42,6 +56,7 @@ export async function* readReferenceRecords(path: string): AsyncGenerator<Refere
   else if (name.endsWith('.cif')) {
     const text = await readTextFile(path);
     const entries = readCifAll(text, { source: path });
+    if (entries.length === 0) readCif(text, { source: path }); // throws: no block lists sites
     for (const [i, entry] of entries.entries()) {
       yield {
         line: 1,
@@ -57,6 +72,14 @@ export async function* readReferenceRecords(path: string): AsyncGenerator<Refere
       const info = frame.info;
       const id = typeof info.material_id === 'string' ? info.material_id : `${basename(path)}#${i}`;
       const ef = typeof info.formation_energy_per_atom === 'number' ? info.formation_energy_per_atom : null;
+      if (ef !== null && !Number.isFinite(ef)) {
+        yield {
+          line: i + 1,
+          externalId: id,
+          reason: `formation_energy_per_atom: ${ef} is not a finite number`,
+        };
+        continue;
+      }
       yield {
         line: i + 1,
         externalId: id,
@@ -72,11 +95,25 @@ export async function* readReferenceRecords(path: string): AsyncGenerator<Refere
   }
 }
 
+/** Records of a CSV(.gz) file; read, gunzip and CSV syntax errors become messages that name the file. */
 async function* csvRecords(path: string): AsyncGenerator<ReferenceRecord | RejectedRecord> {
-  const input = createReadStream(path);
-  const parser = (path.toLowerCase().endsWith('.gz') ? input.pipe(createGunzip()) : input).pipe(
-    parse({ columns: true, info: true, relax_column_count: true, skip_empty_lines: true }),
-  );
+  try {
+    yield* csvRecordsOf(path);
+  } catch (err) {
+    const code = String((err as { code?: unknown }).code ?? '');
+    if (code.startsWith('CSV_'))
+      throw new Error(`${path}: not a valid CSV: ${(err as Error).message}`, { cause: err });
+    throw fileReadError(path, err);
+  }
+}
+
+async function* csvRecordsOf(path: string): AsyncGenerator<ReferenceRecord | RejectedRecord> {
+  const parser = parse({ columns: true, info: true, relax_column_count: true, skip_empty_lines: true });
+  // pipeline, not pipe: a read or gunzip error must reach the loop below, not crash the process.
+  const stages = path.toLowerCase().endsWith('.gz') ? [createGunzip(), parser] : [parser];
+  pipeline([createReadStream(path), ...stages], (err) => {
+    if (err) parser.destroy(err);
+  });
   for await (const { record, info } of parser as AsyncIterable<{
     record: Record<string, string>;
     info: { lines: number };
@@ -97,12 +134,13 @@ async function* csvRecords(path: string): AsyncGenerator<ReferenceRecord | Rejec
       yield {
         line,
         externalId,
-        structure: () => readCifAll(cif, { source: `${path}:${line}` })[0]!.structure,
+        // readCif, not readCifAll(...)[0]: a CIF without sites must say so, not fail on undefined.
+        structure: () => readCif(cif, { source: `${path}:${line}` }),
         formationEnergyPerAtomEv: optionalNumber(
           record.formation_energy_per_atom,
           'formation_energy_per_atom',
         ),
-        eAboveHullEvPerAtom: optionalNumber(record.e_above_hull, 'e_above_hull'),
+        eAboveHullEvPerAtom: optionalEAboveHull(record.e_above_hull, 'e_above_hull'),
       };
     } catch (err) {
       yield { line, externalId, reason: err instanceof Error ? err.message : String(err) };

@@ -1,8 +1,8 @@
-/** Writes `workflows/campaign-config.schema.json` (JSON Schema of the campaign config, for editors). */
+/** Writes `contracts/campaign-config.schema.json` (JSON Schema of the campaign config, for editors). */
 import { writeFileSync } from 'node:fs';
 import { campaignConfigJsonSchema } from '../activities/campaign/config.js';
 
 writeFileSync(
-  new URL('../workflows/campaign-config.schema.json', import.meta.url),
+  new URL('../contracts/campaign-config.schema.json', import.meta.url),
   JSON.stringify(campaignConfigJsonSchema(), null, 2) + '\n',
 );

@@ -32,6 +32,8 @@ export interface CampaignStateSummary {
   readonly counts: {
     readonly generated: number;
     readonly unique: number;
+    /** Candidates left out as duplicates of another campaign's structures (`deduplicate.ts`). */
+    readonly duplicatesOfOtherCampaigns: number;
     readonly predictedStable: number;
     readonly dftConverged: number;
     readonly dftFailed: number;

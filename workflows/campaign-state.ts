@@ -4,7 +4,7 @@
  * small and plain so it survives `continueAsNew` as {@link CarriedCampaignState}.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { CampaignConfig } from './campaign-config.js';
+import { CampaignLimits, DEFAULT_NO_DFT_ROUNDS, type CampaignConfig } from '../contracts/campaign-config.js';
 import type {
   CampaignStage,
   CampaignStateSummary,
@@ -19,6 +19,8 @@ export interface CarriedCampaignState {
   readonly dftBudgetTotal: number;
   readonly dftSpent: number;
   readonly roundsWithoutNewStable: number;
+  /** Absent in runs carried before it existed. */
+  readonly roundsWithoutDft?: number;
   readonly paused: boolean;
   readonly counts: CampaignStateSummary['counts'];
 }
@@ -34,9 +36,12 @@ export class CampaignState {
   dftInFlight = 0;
   roundsCompleted: number;
   roundsWithoutNewStable: number;
+  /** Consecutive rounds in which no candidate could be selected for DFT. */
+  roundsWithoutDft: number;
   counts: {
     generated: number;
     unique: number;
+    duplicatesOfOtherCampaigns: number;
     predictedStable: number;
     dftConverged: number;
     dftFailed: number;
@@ -56,9 +61,17 @@ export class CampaignState {
     this.dftBudgetTotal = carried?.dftBudgetTotal ?? config.dft.budgetTotal;
     this.dftSpent = carried?.dftSpent ?? 0;
     this.roundsWithoutNewStable = carried?.roundsWithoutNewStable ?? 0;
+    this.roundsWithoutDft = carried?.roundsWithoutDft ?? 0;
     this.paused = carried?.paused ?? false;
+    // Runs carried before duplicatesOfOtherCampaigns existed lack it: it starts at 0.
+    const counts: Partial<CampaignStateSummary['counts']> = carried?.counts ?? {};
     this.counts = {
-      ...(carried?.counts ?? { generated: 0, unique: 0, predictedStable: 0, dftConverged: 0, dftFailed: 0 }),
+      generated: counts.generated ?? 0,
+      unique: counts.unique ?? 0,
+      duplicatesOfOtherCampaigns: counts.duplicatesOfOtherCampaigns ?? 0,
+      predictedStable: counts.predictedStable ?? 0,
+      dftConverged: counts.dftConverged ?? 0,
+      dftFailed: counts.dftFailed ?? 0,
     };
   }
 
@@ -76,14 +89,18 @@ export class CampaignState {
     if (this.stopRequested === 'cancel') this.onCancel?.();
   }
 
-  /** Update validator: rejects a budget below what is spent, or not a positive integer. */
+  /**
+   * Update validator: rejects a budget below what is spent, or not a whole number from 1 to
+   * {@link CampaignLimits.dftBudget} (the limit of the configuration).
+   */
   validateBudget(input: SetBudgetUpdateInput): void {
     const b = input?.dftBudgetTotal;
-    if (!Number.isInteger(b) || b < 1)
+    const max = CampaignLimits.dftBudget;
+    if (!Number.isInteger(b) || b < 1 || b > max)
       throw ApplicationFailure.create({
         type: 'InvalidBudget',
         nonRetryable: true,
-        message: `dftBudgetTotal: expected a positive integer, got ${JSON.stringify(b)}`,
+        message: `dftBudgetTotal: expected a whole number from 1 to ${max}, got ${JSON.stringify(b)}`,
       });
     if (b < this.dftSpent)
       throw ApplicationFailure.create({
@@ -96,6 +113,18 @@ export class CampaignState {
   setBudget(input: SetBudgetUpdateInput): CampaignStateSummary {
     this.dftBudgetTotal = input.dftBudgetTotal;
     return this.summary();
+  }
+
+  /**
+   * After a round's selection: counts rounds in a row that selected no candidate for DFT, and
+   * returns why the campaign stops when `stop.noDftRounds` of them came in a row before the last
+   * round (nothing selectable stays nothing selectable; the rounds would spin without DFT).
+   */
+  recordSelection(selected: number): string | null {
+    this.roundsWithoutDft = selected > 0 ? 0 : this.roundsWithoutDft + 1;
+    const limit = this.config.stop.noDftRounds ?? DEFAULT_NO_DFT_ROUNDS;
+    if (limit === 0 || this.roundsWithoutDft < limit || this.round + 1 >= this.config.rounds) return null;
+    return `no candidate could be selected for DFT in ${this.roundsWithoutDft} consecutive rounds (stop.noDftRounds: ${limit}); widen stability.maxEAboveHullEvPerAtom or trust, or change the chemistry`;
   }
 
   /** DFT calculations the coming round may spend. */
@@ -129,6 +158,7 @@ export class CampaignState {
       dftBudgetTotal: this.dftBudgetTotal,
       dftSpent: this.dftSpent,
       roundsWithoutNewStable: this.roundsWithoutNewStable,
+      roundsWithoutDft: this.roundsWithoutDft,
       paused: this.paused,
       counts: { ...this.counts },
     };

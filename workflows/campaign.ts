@@ -27,7 +27,7 @@ import {
 } from '@temporalio/workflow';
 import type { PlannedDftReference } from '../activities/campaign/dft-references.js';
 import type { CampaignActivities } from '../activities/campaign/index.js';
-import type { CampaignConfig } from './campaign-config.js';
+import type { CampaignConfig } from '../contracts/campaign-config.js';
 import { expensiveRetry, outageTolerantRetry } from './retry-policies.js';
 import {
   campaignStatusQuery,
@@ -56,7 +56,14 @@ export type DiscoveryCampaignResult = CampaignStateSummary;
 
 /** The queue workflows (and so child workflows) run on: `cpu` (cli/task-queues.ts). */
 const WORKFLOW_QUEUE = 'cpu';
-const nonRetryableErrorTypes = ['CampaignConfigError', 'CampaignNotFound'];
+// The same stored input fails the same way on every retry: a structure no potential can evaluate
+// (crystal/assert-valid-structure.ts) or a match too large to search (crystal/matcher/errors.ts).
+const nonRetryableErrorTypes = [
+  'CampaignConfigError',
+  'CampaignNotFound',
+  'InvalidStructureError',
+  'MatcherLimitError',
+];
 
 // Campaign activities heartbeat every 10 s while they run (activities/campaign/keep-alive.ts):
 // a worker killed mid-activity is noticed after a minute, not after the start-to-close timeout.
@@ -152,11 +159,13 @@ class CampaignLoop {
     if (!(await this.#gate('deduplicate'))) return;
     const dedup = await cpu.deduplicate(ref);
     s.counts.unique += dedup.unique;
+    s.counts.duplicatesOfOtherCampaigns += dedup.duplicatesOfOtherCampaigns ?? 0;
     if (!(await this.#gate('hull'))) return;
     const hull = await cpu.placeOnHull(ref);
     s.counts.predictedStable += hull.predictedStable;
     if (!(await this.#gate('select'))) return;
     const selected = await cpu.selectForDft({ ...ref, budget: s.roundBudget() });
+    const nothingSelectable = s.recordSelection(selected.structureIds.length);
     if (!(await this.#gate('dft'))) return;
     // DFT elemental references at this level of theory that no campaign has computed yet (the
     // first round only, normally): they run with the candidates, outside the DFT budget.
@@ -177,6 +186,10 @@ class CampaignLoop {
     s.roundsCompleted = s.round;
     if (config.stop.noNewStableRounds > 0 && s.roundsWithoutNewStable >= config.stop.noNewStableRounds) {
       s.stopReason = `no new stable material for ${s.roundsWithoutNewStable} rounds`;
+      return;
+    }
+    if (nothingSelectable !== null) {
+      s.stopReason = nothingSelectable;
       return;
     }
     if (

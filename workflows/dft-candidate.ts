@@ -7,7 +7,7 @@
  * row as `failed` with reason `cancelled`.
  */
 import type { DftCalculationSummary } from '../activities/dft-calculation.js';
-import type { CampaignConfig } from './campaign-config.js';
+import type { CampaignConfig } from '../contracts/campaign-config.js';
 import { dftActivity } from './dft-activity.js';
 
 export interface DftCandidateInput {

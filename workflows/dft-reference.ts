@@ -6,7 +6,7 @@
  * there is one `dft_calculations` row, shared by every campaign at that level of theory.
  */
 import type { DftCalculationSummary } from '../activities/dft-calculation.js';
-import type { CampaignConfig } from './campaign-config.js';
+import type { CampaignConfig } from '../contracts/campaign-config.js';
 import { dftActivity } from './dft-activity.js';
 
 export interface DftElementalReferenceInput {

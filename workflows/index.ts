@@ -3,7 +3,6 @@
  * Temporal's deterministic sandbox: no I/O, no clocks, no randomness but Temporal's, and
  * activities are imported as types only (lint enforces it).
  */
-export { helloCampaign } from './hello.js';
 export { discoveryCampaign } from './campaign.js';
 export { dftCandidate } from './dft-candidate.js';
 export { dftElementalReference } from './dft-reference.js';

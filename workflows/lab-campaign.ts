@@ -9,7 +9,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { LabActivities } from '../activities/lab/lab-activities.js';
-import type { LabConfig } from './lab-config.js';
+import type { LabConfig } from '../contracts/lab-config.js';
 import { labExperiment, labExperimentWorkflowId } from './lab-experiment.js';
 
 const cpu = proxyActivities<LabActivities>({

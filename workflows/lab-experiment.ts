@@ -33,7 +33,7 @@ import {
 } from '@temporalio/workflow';
 import type { LabActivities, LabExperimentSummary } from '../activities/lab/lab-activities.js';
 import type { RunLabJobInput, RunLabJobResult } from '../activities/lab/robot-activities.js';
-import { labActivityType, type LabConfig } from './lab-config.js';
+import { labActivityType, type LabConfig } from '../contracts/lab-config.js';
 import {
   approveSignal,
   labExperimentStatusQuery,

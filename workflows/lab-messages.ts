@@ -6,20 +6,12 @@
  * runs, and the workflow records who decided and when in `lab_experiments`.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { LabExperimentStatus } from '../contracts/lab-status.js';
+
+export type { LabExperimentStatus } from '../contracts/lab-status.js';
 
 export type LabExperimentStage =
   'recording' | 'awaiting-approval' | 'waiting-for-device' | 'running' | 'finishing' | 'done';
-
-export type LabExperimentStatus =
-  | 'requested'
-  | 'approved'
-  | 'queued'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled'
-  | 'timed_out'
-  | 'rejected';
 
 export interface LabDecisionInput {
   /** Who decided (an operator's name or login). */

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Database } from '../../db/database.js';
-import type { CampaignConfig } from '../../workflows/campaign-config.js';
+import type { CampaignConfig } from '../../contracts/campaign-config.js';
 
 export interface CampaignActivityDependencies {
   readonly db: Database;

@@ -31,8 +31,13 @@ import {
   readSchedule,
   resolveGeneratorPath,
 } from '../../models/sampler/index.js';
-import type { CampaignConfig } from '../../workflows/campaign-config.js';
+import {
+  CampaignLimits,
+  DEFAULT_NO_DFT_ROUNDS,
+  type CampaignConfig,
+} from '../../contracts/campaign-config.js';
 import { loadSssp } from '../dft/qe/sssp.js';
+import { checkVaspSetup, VASP_SETUP_FIX } from '../dft/vasp/vasp-setup.js';
 import { LabConfigSchema } from '../lab/lab-config.js';
 import { elementsWithoutGroundState } from './elemental-ground-states.js';
 
@@ -47,10 +52,21 @@ export class CampaignConfigError extends Error {
   }
 }
 
-const posInt = (what: string) =>
-  z.int({ error: (i) => `expected ${what} (a whole number ≥ 1), got ${JSON.stringify(i.input)}` }).min(1, {
-    error: (i) => `expected ${what} (a whole number ≥ 1), got ${JSON.stringify(i.input)}`,
-  });
+/** A whole number ≥ 1; with `max`, also at most that, and the message says the limit and the fix. */
+const posInt = (what: string, max?: { readonly value: number; readonly fix: string }) => {
+  const range = max ? `a whole number from 1 to ${max.value}` : 'a whole number ≥ 1';
+  const error = (i: { input?: unknown }) =>
+    `expected ${what} (${range}), got ${JSON.stringify(i.input)}` +
+    (max && typeof i.input === 'number' && i.input > max.value ? `; ${max.fix}` : '');
+  const int = z.int({ error }).min(1, { error });
+  return max ? int.max(max.value, { error }) : int;
+};
+/** A whole number from 0 to `max`. */
+const countUpTo = (what: string, max: number) => {
+  const error = (i: { input?: unknown }) =>
+    `expected ${what} (a whole number from 0 to ${max}), got ${JSON.stringify(i.input)}`;
+  return z.int({ error }).min(0, { error }).max(max, { error });
+};
 const nonNeg = (what: string) =>
   z.number({ error: (i) => `expected ${what} (a number ≥ 0), got ${JSON.stringify(i.input)}` }).min(0, {
     error: (i) => `expected ${what} (a number ≥ 0), got ${JSON.stringify(i.input)}`,
@@ -59,6 +75,24 @@ const positive = (what: string) =>
   z.number({ error: (i) => `expected ${what} (a number > 0), got ${JSON.stringify(i.input)}` }).gt(0, {
     error: (i) => `expected ${what} (a number > 0), got ${JSON.stringify(i.input)}`,
   });
+
+/**
+ * Where `text` holds a control character: "contains a control character (U+0000 at position 4)",
+ * or null. Names and ids allow none (C0, DEL, C1); free text allows tab, newline and carriage
+ * return. A NUL cannot even be stored (PostgreSQL text and jsonb refuse it), which used to make
+ * the campaign's first activity retry until it gave up.
+ */
+function controlCharacter(text: string, allow: 'none' | 'whitespace'): string | null {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const control = c < 0x20 || c === 0x7f || (allow === 'none' && c >= 0x80 && c <= 0x9f);
+    if (control && !(allow === 'whitespace' && (c === 0x09 || c === 0x0a || c === 0x0d))) {
+      const code = c.toString(16).toUpperCase().padStart(4, '0');
+      return `contains a control character (U+${code} at position ${i + 1})`;
+    }
+  }
+  return null;
+}
 
 const element = z.string().refine((s) => Element.isElement(s), {
   error: (i) => `${JSON.stringify(i.input)} is not an element symbol; write symbols like Li, Si, O`,
@@ -84,7 +118,16 @@ const composition = z.string().refine(
 /** The campaign configuration schema (see {@link CampaignConfig} for what each field means). */
 export const CampaignConfigSchema = z
   .strictObject({
-    name: z.string().min(1, { error: 'give the campaign a name' }).describe('campaign name'),
+    name: z
+      .string()
+      .min(1, { error: 'give the campaign a name' })
+      .max(CampaignLimits.nameLength, {
+        error: `is longer than ${CampaignLimits.nameLength} characters; shorten it`,
+      })
+      .refine((n) => controlCharacter(n, 'none') === null, {
+        error: (i) => `${controlCharacter(String(i.input), 'none')}; use printable characters only`,
+      })
+      .describe('campaign name'),
     chemistry: z
       .strictObject({
         systems: z.array(system).default([]).describe("chemical systems, e.g. ['Li-Si-O']"),
@@ -95,8 +138,14 @@ export const CampaignConfigSchema = z
         error:
           'list at least one chemical system (systems: [Li-Si-O]) or composition (compositions: [Li2SiO3])',
       }),
-    rounds: posInt('a positive integer'),
-    candidatesPerRound: posInt('a positive integer'),
+    rounds: posInt('a positive integer', {
+      value: CampaignLimits.rounds,
+      fix: `at most ${CampaignLimits.rounds} rounds; split a longer search into several campaigns`,
+    }),
+    candidatesPerRound: posInt('a positive integer', {
+      value: CampaignLimits.candidatesPerRound,
+      fix: `at most ${CampaignLimits.candidatesPerRound} candidates per round; lower it`,
+    }),
     generator: z.strictObject({
       model: z.string().min(1).default('diffcsp-mp20').describe('name in models/generator or path to .onnx'),
       steps: posInt('a number of sampler steps').optional(),
@@ -149,9 +198,18 @@ export const CampaignConfigSchema = z
         .enum(['scf', 'relax', 'vc-relax'], { error: "expected 'scf', 'relax' or 'vc-relax'" })
         .default('scf'),
       scheduler: z.enum(['local', 'slurm'], { error: "expected 'local' or 'slurm'" }).default('local'),
-      budgetPerRound: posInt('a number of DFT calculations'),
-      budgetTotal: posInt('a number of DFT calculations'),
-      maxConcurrent: posInt('a number of DFT jobs').default(2),
+      budgetPerRound: posInt('a number of DFT calculations', {
+        value: CampaignLimits.dftBudget,
+        fix: `at most ${CampaignLimits.dftBudget} DFT calculations; lower it`,
+      }),
+      budgetTotal: posInt('a number of DFT calculations', {
+        value: CampaignLimits.dftBudget,
+        fix: `at most ${CampaignLimits.dftBudget} DFT calculations; lower it`,
+      }),
+      maxConcurrent: posInt('a number of DFT jobs', {
+        value: CampaignLimits.dftMaxConcurrent,
+        fix: `at most ${CampaignLimits.dftMaxConcurrent} DFT jobs at once; lower it`,
+      }).default(2),
     }),
     retraining: z
       .strictObject({
@@ -161,8 +219,20 @@ export const CampaignConfigSchema = z
         epochs: posInt('a number of epochs').default(10),
       })
       .default({ policy: 'every-round', epochs: 10 }),
-    stop: z.strictObject({ noNewStableRounds: z.int().min(0).default(0) }).default({ noNewStableRounds: 0 }),
-    roundsPerRun: posInt('a number of rounds').default(3),
+    stop: z
+      .strictObject({
+        noNewStableRounds: countUpTo('a number of rounds', CampaignLimits.rounds).default(0),
+        noDftRounds: countUpTo('a number of rounds', CampaignLimits.rounds)
+          .default(DEFAULT_NO_DFT_ROUNDS)
+          .describe(
+            'stop after this many consecutive rounds with no candidate selectable for DFT (0: never)',
+          ),
+      })
+      .default({ noNewStableRounds: 0, noDftRounds: DEFAULT_NO_DFT_ROUNDS }),
+    roundsPerRun: posInt('a number of rounds', {
+      value: CampaignLimits.rounds,
+      fix: `at most ${CampaignLimits.rounds}`,
+    }).default(3),
     lab: LabConfigSchema.optional(),
   })
   .describe('matdisc discovery campaign');
@@ -175,20 +245,83 @@ function fieldOf(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+type Issue = { field: string; message: string };
+
+/** Every string and key of a parsed file that holds a control character other than whitespace. */
+function controlCharacterIssues(value: unknown, path: readonly PropertyKey[] = []): Issue[] {
+  if (typeof value === 'string') {
+    const why = controlCharacter(value, 'whitespace');
+    return why ? [{ field: fieldOf(path), message: `${why}; remove it` }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => controlCharacterIssues(v, [...path, i]));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const why = controlCharacter(key, 'whitespace');
+    if (why)
+      return [{ field: fieldOf([...path, JSON.stringify(key)]), message: `the key ${why}; remove it` }];
+    return controlCharacterIssues(v, [...path, key]);
+  });
+}
+
+/**
+ * A campaign id as `campaign start --id` takes it (it is also the workflow id and the key of every
+ * row of the campaign): not empty, at most {@link CampaignLimits.nameLength} characters, no control
+ * characters. Throws {@link CampaignConfigError} naming `field`.
+ */
+export function validateCampaignId(id: string, field = '--id'): string {
+  const why =
+    id.trim() === ''
+      ? 'is empty; give an id like si-2026-11-28'
+      : id.length > CampaignLimits.nameLength
+        ? `is longer than ${CampaignLimits.nameLength} characters; shorten it`
+        : controlCharacter(id, 'none')?.concat('; use printable characters only');
+  if (why) throw new CampaignConfigError([{ field, message: why }]);
+  return id;
+}
+
+/**
+ * Refuses a configuration file larger than {@link CampaignLimits.configBytes}, before it is read
+ * or parsed (a multi-megabyte file took minutes and gigabytes to fail).
+ */
+export function checkConfigFileSize(bytes: number, file?: string): void {
+  if (bytes > CampaignLimits.configBytes)
+    throw new CampaignConfigError([
+      {
+        field: '(file)',
+        message: `${file ? `${file} ` : ''}is ${bytes} bytes, larger than the ${CampaignLimits.configBytes}-byte (1 MiB) limit of a campaign configuration; a configuration is a few hundred bytes: remove what does not belong in it`,
+      },
+    ]);
+}
+
+/** The value at a zod issue's path, or undefined. */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
 /** Schema validation only (no files read). Throws {@link CampaignConfigError}. */
 export function parseCampaignConfig(value: unknown): CampaignConfig {
+  const control = controlCharacterIssues(value);
+  if (control.length) throw new CampaignConfigError(control);
   const result = CampaignConfigSchema.safeParse(value);
   if (!result.success) {
+    // zod leaves `input` out of its issues, so "missing" is read from the value itself: a 1.5 is
+    // not an absent field. One message per field and text (1e300 fails the int and the max check).
+    const issues = result.error.issues.map((i) => ({
+      field: fieldOf(i.path),
+      message:
+        i.code === 'unrecognized_keys'
+          ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}; check the spelling`
+          : i.code === 'invalid_type' && valueAt(value, i.path) === undefined
+            ? 'required; add it'
+            : i.message,
+    }));
     throw new CampaignConfigError(
-      result.error.issues.map((i) => ({
-        field: fieldOf(i.path),
-        message:
-          i.code === 'unrecognized_keys'
-            ? `unknown field(s) ${i.keys.map((k) => JSON.stringify(k)).join(', ')}; check the spelling`
-            : i.code === 'invalid_type' && i.input === undefined
-              ? 'required; add it'
-              : i.message,
-      })),
+      issues.filter((i, k) => issues.findIndex((j) => j.field === i.field && j.message === i.message) === k),
     );
   }
   const c = result.data;
@@ -204,6 +337,7 @@ export function parseCampaignConfig(value: unknown): CampaignConfig {
 
 /** Parses YAML (a superset of JSON) text. */
 export function parseCampaignText(text: string): CampaignConfig {
+  checkConfigFileSize(Buffer.byteLength(text, 'utf8'));
   let value: unknown;
   try {
     value = parseYaml(text);
@@ -236,9 +370,9 @@ export interface ResolvedModels {
  */
 export async function checkCampaignResources(
   c: CampaignConfig,
-  options: { readonly pseudoDir?: string | undefined } = {},
+  options: { readonly pseudoDir?: string | undefined; readonly env?: NodeJS.ProcessEnv } = {},
 ): Promise<ResolvedModels> {
-  const issues: { field: string; message: string }[] = [];
+  const issues: Issue[] = [];
   const elements = campaignElements(c);
   let generatorPath = '';
   // The built-in prototype generator (generate-candidates.ts) decorates any element.
@@ -295,6 +429,14 @@ export async function checkCampaignResources(
       issues.push({ field: 'dft.engine', message: (err as Error).message });
     }
   }
+  if (c.dft.engine === 'vasp') {
+    const vasp = checkVaspSetup(options.env);
+    if (vasp.problems.length)
+      issues.push({
+        field: 'dft.engine',
+        message: `vasp cannot run on this host: ${vasp.problems.join('; ')}; ${VASP_SETUP_FIX}`,
+      });
+  }
   if (issues.length) throw new CampaignConfigError(issues);
   return { generatorPath, mlipPath };
 }
@@ -302,14 +444,14 @@ export async function checkCampaignResources(
 /** Parses and checks a configuration file's text: what `matdisc campaign start` runs. */
 export async function loadCampaignConfig(
   text: string,
-  options: { readonly pseudoDir?: string | undefined } = {},
+  options: { readonly pseudoDir?: string | undefined; readonly env?: NodeJS.ProcessEnv } = {},
 ): Promise<CampaignConfig> {
   const config = parseCampaignText(text);
   await checkCampaignResources(config, options);
   return config;
 }
 
-/** JSON Schema of the configuration, for editors (`workflows/campaign-config.schema.json`). */
+/** JSON Schema of the configuration, for editors (`contracts/campaign-config.schema.json`). */
 export function campaignConfigJsonSchema(): unknown {
   return z.toJSONSchema(CampaignConfigSchema, { io: 'input', unrepresentable: 'any' });
 }

@@ -7,6 +7,12 @@
  *
  * Deterministic and order-based (a candidate is compared only with rows of lower id), so a retry
  * reaches the same answer. `unique`: no match within this campaign; `novel`: no match anywhere.
+ *
+ * A candidate that matches another campaign's structure is a duplicate too: it is left out of this
+ * campaign's hull and DFT selection (the other campaign has it). Two campaigns of one
+ * configuration started together generate the same cells, so the later one can end a round with
+ * "unique" candidates and none predicted stable; `duplicatesOfOtherCampaigns` counts them, and the
+ * round summary names the campaigns, so that is never silent.
  */
 import { FINGERPRINT_THRESHOLD } from '../../crystal/fingerprint/index.js';
 import { StructureMatcher } from '../../crystal/matcher/index.js';
@@ -17,6 +23,8 @@ export interface DeduplicateResult {
   readonly candidates: number;
   readonly unique: number;
   readonly novel: number;
+  /** Candidates that are duplicates of a structure of another campaign (left out of hull and DFT). */
+  readonly duplicatesOfOtherCampaigns: number;
 }
 
 /** Nearest stored neighbours checked with the matcher per candidate. */
@@ -44,6 +52,7 @@ export function createDeduplicate(deps: CampaignActivityDependencies) {
     );
     let unique = 0;
     let novel = 0;
+    let duplicatesOfOtherCampaigns = 0;
     for (const c of candidates.rows) {
       const near = await db.query<Row>(
         `SELECT s.id::text AS id, s.parent_id::text AS parent_id, s.campaign_id, s.species, s.lattice_a, s.frac_coords
@@ -65,11 +74,12 @@ export function createDeduplicate(deps: CampaignActivityDependencies) {
         continue;
       }
       if (match.campaign_id !== c.campaign_id) unique += 1;
+      if (match.campaign_id !== null && match.campaign_id !== c.campaign_id) duplicatesOfOtherCampaigns += 1;
       await db.query('UPDATE structures SET duplicate_of_id = $2 WHERE id = ANY($1::bigint[])', [
         [c.id, c.parent_id].filter(Boolean),
         match.id,
       ]);
     }
-    return { candidates: candidates.rows.length, unique, novel };
+    return { candidates: candidates.rows.length, unique, novel, duplicatesOfOtherCampaigns };
   };
 }

@@ -19,7 +19,7 @@ import { insertOnce } from '../../db/idempotent-insert.js';
 import type { Database } from '../../db/database.js';
 import { structureFromRow, structureRow } from '../../db/structure-row.js';
 import type { Structure } from '../../crystal/structure.js';
-import type { CampaignConfig } from '../../workflows/campaign-config.js';
+import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import { engineFor } from '../dft/engine-registry.js';
 import { dftLevelOfTheory } from '../dft-level-of-theory.js';
 import { campaignConfig, type CampaignActivityDependencies } from './campaign-context.js';

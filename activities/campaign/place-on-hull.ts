@@ -20,7 +20,7 @@ import { subsystems } from '../../db/hull-entries.js';
 import { structureFromRow } from '../../db/structure-row.js';
 import { MlipModel } from '../../models/potential/index.js';
 import { relax } from '../../models/relax/index.js';
-import type { CampaignConfig } from '../../workflows/campaign-config.js';
+import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import {
   campaignConfig,
   mlipLevelOfTheory,

@@ -1,7 +1,8 @@
 /**
  * `recordCampaign`: the campaign row (with its validated configuration) and the starting MLIP as a
  * `model_versions` row, both idempotent. It re-runs the file checks, so a configuration that
- * cannot run fails here with a non-retryable `CampaignConfigError` before any round starts.
+ * cannot run fails here with a non-retryable `CampaignConfigError` before any round starts; so does
+ * an id that belongs to a campaign that already ended (its rounds would mix with this run's).
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
@@ -9,9 +10,14 @@ import { readFile } from 'node:fs/promises';
 import type { Database } from '../../db/database.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import { readModelCard, cardPathFor } from '../../models/potential/index.js';
-import type { CampaignConfig } from '../../workflows/campaign-config.js';
+import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import type { CampaignActivityDependencies } from './campaign-context.js';
-import { CampaignConfigError, checkCampaignResources, parseCampaignConfig } from './config.js';
+import {
+  CampaignConfigError,
+  checkCampaignResources,
+  parseCampaignConfig,
+  validateCampaignId,
+} from './config.js';
 
 export interface RecordCampaignInput {
   readonly campaignId: string;
@@ -58,8 +64,20 @@ export function createRecordCampaign(deps: CampaignActivityDependencies) {
   return async function recordCampaign(input: RecordCampaignInput): Promise<RecordCampaignResult> {
     let resolved;
     try {
+      validateCampaignId(input.campaignId, 'campaignId');
       const config = parseCampaignConfig(input.config);
       resolved = await checkCampaignResources(config, { pseudoDir: deps.pseudoDir });
+      const ended = await deps.db.query<{ status: string }>(
+        `SELECT status FROM campaigns WHERE id = $1 AND status IN ('completed', 'stopped', 'failed')`,
+        [input.campaignId],
+      );
+      if (ended.rows[0])
+        throw new CampaignConfigError([
+          {
+            field: 'campaignId',
+            message: `${input.campaignId} is a campaign that already ended (${ended.rows[0].status}); start the new one under a new id`,
+          },
+        ]);
     } catch (err) {
       if (err instanceof CampaignConfigError)
         throw ApplicationFailure.create({

@@ -49,6 +49,10 @@ export interface RoundSummary {
   readonly generated: number;
   readonly unique: number;
   readonly novel: number;
+  /** Candidates left out of hull and DFT as duplicates of another campaign's structures. */
+  readonly duplicatesOfOtherCampaigns: number;
+  /** Which campaigns those duplicates belong to, or null. */
+  readonly duplicatesNote: string | null;
   readonly predictedStable: number;
   /** Candidate DFT calculations of the round (elemental references are not counted). */
   readonly dftRun: number;
@@ -116,6 +120,14 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
         [input.roundId, config.stability.maxEAboveHullEvPerAtom],
       )
     ).rows[0]!;
+    const others = await db.query<{ campaign_id: string; n: string }>(
+      `SELECT o.campaign_id, count(*) AS n FROM structures s JOIN structures o ON o.id = s.duplicate_of_id
+        WHERE s.round_id = $1 AND s.origin = 'relaxed' AND o.campaign_id IS NOT NULL AND o.campaign_id <> s.campaign_id
+        GROUP BY o.campaign_id ORDER BY o.campaign_id`,
+      [input.roundId],
+    );
+    const duplicatesOfOtherCampaigns = others.rows.reduce((sum, r) => sum + Number(r.n), 0);
+    const byCampaign = others.rows.map((r) => `${r.campaign_id}: ${r.n}`).join(', ');
     const dft = await db.query<DftRow>(`${DFT_ROWS} WHERE d.round_id = $1 ORDER BY d.id`, [input.roundId]);
     const converged = dft.rows.filter((d) => d.status === 'converged' && d.energy_ev !== null);
 
@@ -201,6 +213,12 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
       generated: Number(counts.generated),
       unique: Number(counts.uniq),
       novel: input.novel,
+      duplicatesOfOtherCampaigns,
+      duplicatesNote: duplicatesOfOtherCampaigns
+        ? `${duplicatesOfOtherCampaigns} candidate(s) are structures another campaign found first (${byCampaign}); ` +
+          "they are left out of this campaign's hull and DFT selection. Campaigns of one configuration " +
+          'started together generate the same cells: give each its own generator.seed'
+        : null,
       predictedStable: Number(counts.stable),
       dftRun: dft.rows.length,
       dftConverged: converged.length,

@@ -65,6 +65,23 @@ export class EngineInputError extends DftError {
 }
 
 /**
+ * The calculation's directory cannot be prepared or written: a regular file where a folder must
+ * be, no permission, a full or read-only disk (EACCES, ENOSPC, EROFS, ENOTDIR, …). Not a
+ * scientific failure and not worth half an hour of retries: the campaign activity stores it as a
+ * failed outcome whose reason names the path and the error. `code` is Node's error code.
+ */
+export class WorkDirectoryError extends DftError {
+  override readonly name = 'WorkDirectoryError';
+  constructor(
+    message: string,
+    readonly details: { readonly directory: string; readonly path: string | null; readonly code: string },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
  * A run ended without a usable result (crash, kill, exhausted handlers). Carries what ASE puts in
  * its message: the engine, the argv, the directory and the exit code, with `cause` set.
  */

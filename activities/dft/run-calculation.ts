@@ -8,8 +8,9 @@
  * Contract (DESIGN.md "Rules that keep it durable"):
  * - scientific failures (SCF or relaxation not converged after the handlers, crashes, timeouts)
  *   return `{ status: 'failed', reason }`, never throw;
- * - bad input throws `EngineInputError`, a host that cannot run the engine `EngineSetupError`
- *   (both non-retryable);
+ * - bad input throws `EngineInputError` (also a cell above the size limit, `size-limit.ts`), a
+ *   host that cannot run the engine `EngineSetupError` (both non-retryable), and a directory that
+ *   cannot be written `WorkDirectoryError`;
  * - cancellation (`signal`) kills the running process tree and rethrows `signal.reason`.
  *
  * ```ts
@@ -25,8 +26,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Structure } from '../../crystal/structure.js';
 import type { Attempt, AttemptChange, DftResult, EngineProgress, EngineTemplate } from './engine.js';
-import { CalculationFailed, EngineInputError, ScfNotConverged } from './errors.js';
+import { CalculationFailed, EngineInputError, ScfNotConverged, WorkDirectoryError } from './errors.js';
 import { runJob, type Launcher } from './launcher.js';
+import { checkDftSize, maxDftSites } from './size-limit.js';
 
 /** Default number of attempts, the first included. */
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -64,6 +66,38 @@ export interface RunCalculationInput<P> {
   readonly onAttempt?: (attempt: Attempt<P>) => void | Promise<void>;
   /** Continue a calculation a crashed worker left: its finished attempts and its running job. */
   readonly resume?: ResumeState<P>;
+  /** Most sites a cell may have. Default: `MATDISC_DFT_MAX_SITES`, else 500 (`size-limit.ts`). */
+  readonly maxSites?: number;
+}
+
+/** Node's error codes of a directory that cannot be written (as opposed to a bug). */
+const FILESYSTEM_ERRORS = new Set([
+  'EACCES',
+  'EPERM',
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'ENOTDIR',
+  'EEXIST',
+  'EISDIR',
+  'ENAMETOOLONG',
+  'ELOOP',
+  'EIO',
+]);
+
+/** Runs a filesystem step of an attempt; its filesystem errors become a `WorkDirectoryError`. */
+async function inWorkDir<T>(directory: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (!(err instanceof Error) || !e.code || !FILESYSTEM_ERRORS.has(e.code)) throw err;
+    throw new WorkDirectoryError(
+      `cannot prepare or write the work directory ${directory}: ${e.message}`,
+      { directory, path: e.path ?? null, code: e.code },
+      { cause: err },
+    );
+  }
 }
 
 /** The attempt in flight, as `onSubmitted` reports it and `resume.running` takes it back. */
@@ -115,6 +149,7 @@ export async function runCalculation<P>(input: RunCalculationInput<P>): Promise<
   const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1))
     throw new RangeError(`maxAttempts must be an integer >= 1, got ${maxAttempts}`);
+  checkDftSize(input.structure, input.maxSites ?? maxDftSites(), engine.name);
   const workRoot = resolve(input.workRoot);
   const attempts: Attempt<P>[] = [...(input.resume?.history ?? [])];
   const workDirs: string[] = attempts.map((a) => a.directory);
@@ -151,9 +186,11 @@ export async function runCalculation<P>(input: RunCalculationInput<P>): Promise<
       written = { resolved: running.resolved };
     } else {
       if (running?.attempt === index) ({ params, structure, change } = running);
-      await rm(directory, { recursive: true, force: true });
-      await mkdir(directory, { recursive: true });
-      written = await engine.writeInputs(structure, params, directory);
+      written = await inWorkDir(directory, async () => {
+        await rm(directory, { recursive: true, force: true });
+        await mkdir(directory, { recursive: true });
+        return engine.writeInputs(structure, params, directory);
+      });
     }
     running = undefined;
     workDirs.push(directory);
@@ -193,20 +230,23 @@ export async function runCalculation<P>(input: RunCalculationInput<P>): Promise<
           change,
           resolved: written.resolved,
         });
-      ({ exit } = await runJob(launcher, job, {
-        signal: local.signal,
-        onOutput,
-        onSubmitted,
-        ...(jobId ? { jobId } : {}),
-      }));
+      // The launcher writes into the directory too (stdout file, sbatch script).
+      ({ exit } = await inWorkDir(directory, () =>
+        runJob(launcher, job, {
+          signal: local.signal,
+          onOutput,
+          onSubmitted,
+          ...(jobId ? { jobId } : {}),
+        }),
+      ));
     } finally {
       signal?.removeEventListener('abort', forward);
     }
 
     const assessment = await engine.assess(directory, exit, params);
     if (!input.keepScratch) {
-      await Promise.all(
-        engine.scratchDirs.map((d) => rm(join(directory, d), { recursive: true, force: true })),
+      await inWorkDir(directory, () =>
+        Promise.all(engine.scratchDirs.map((d) => rm(join(directory, d), { recursive: true, force: true }))),
       );
     }
     const attempt: Attempt<P> = {

@@ -13,7 +13,7 @@
  */
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
-import type { LabConfig } from '../../workflows/lab-config.js';
+import type { LabConfig } from '../../contracts/lab-config.js';
 
 const duration = (what: string) =>
   z.string().refine(

@@ -1,6 +1,6 @@
 /** Reading and updating `lab_experiments` rows (db/migrations/001 and 005). */
 import type { Database } from '../../db/database.js';
-import type { LabExperimentStatus } from '../../workflows/lab-messages.js';
+import type { LabExperimentStatus } from '../../contracts/lab-status.js';
 
 export const FINAL_LAB_STATUSES: readonly LabExperimentStatus[] = [
   'succeeded',

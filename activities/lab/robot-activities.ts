@@ -13,7 +13,7 @@
 import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 import type { Database } from '../../db/database.js';
 import { structureFromRow } from '../../db/structure-row.js';
-import { labActivityType } from '../../workflows/lab-config.js';
+import { labActivityType } from '../../contracts/lab-config.js';
 import type { LabCompleter } from './lab-completer.js';
 import { FINAL_LAB_STATUSES, loadExperiment, setJobState } from './lab-experiment-row.js';
 import { LabJobStatusSchema, LabRequestRejected, type LabStructure } from './lab-plugin.js';

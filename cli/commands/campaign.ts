@@ -4,10 +4,10 @@
  * DATABASE_URL; both must be set (a cluster, docker-compose, or a running `matdisc dev`).
  */
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pseudoDir } from '../paths.js';
-import { log, printResult } from '../output.js';
+import { log, printError, printResult } from '../output.js';
 
 async function temporalClient() {
   const { Client, Connection } = await import('@temporalio/client');
@@ -23,30 +23,63 @@ async function temporalClient() {
   };
 }
 
+/**
+ * Validates the file (size before reading it, then the schema and resources) and the id, then
+ * starts the workflow. A campaign id is used once: Temporal refuses a second run under the id of
+ * a finished campaign, whose rows and summary would otherwise mix with the new run's.
+ */
+async function startCampaign(file: string, id: string | undefined): Promise<string> {
+  const { checkConfigFileSize, loadCampaignConfig, validateCampaignId } =
+    await import('../../activities/campaign/config.js');
+  checkConfigFileSize((await stat(file)).size, file);
+  const config = await loadCampaignConfig(await readFile(file, 'utf8'), { pseudoDir: pseudoDir() });
+  if (id !== undefined) validateCampaignId(id, '--id');
+  const { discoveryCampaign } = await import('../../workflows/campaign.js');
+  const { WORKFLOW_TASK_QUEUE } = await import('../task-queues.js');
+  const { WorkflowExecutionAlreadyStartedError } = await import('@temporalio/client');
+  const campaignId =
+    id ?? `campaign-${config.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`.toLowerCase();
+  const { client, connection } = await temporalClient();
+  try {
+    await client.workflow.start(discoveryCampaign, {
+      taskQueue: WORKFLOW_TASK_QUEUE,
+      workflowId: campaignId,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [{ campaignId, config }],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const status = await client.workflow
+      .getHandle(campaignId)
+      .describe()
+      .then((d) => d.status.name.toLowerCase())
+      .catch(() => 'known');
+    throw new Error(
+      `--id: campaign ${campaignId} already exists (${status}); an id is used once, so its rounds and summary stay its own: choose a new id, e.g. --id ${campaignId}-2`,
+      { cause: err },
+    );
+  } finally {
+    await connection.close();
+  }
+  return campaignId;
+}
+
 export function registerCampaign(program: Command): void {
   const campaign = program.command('campaign').description('discovery campaigns: start, watch, steer');
 
   campaign
     .command('start <config>')
     .description('validate a campaign config (YAML or JSON) and start it; prints the campaign id')
-    .option('--id <id>', 'campaign id (default: <name>-<timestamp>)')
-    .option('--json', 'print JSON')
+    .option('--id <id>', 'campaign id, used once (default: <name>-<timestamp>)')
+    .option('--json', 'print {"campaignId"}, or {"error","issues":[{"field","message"}]} when refused')
     .action(async (file: string, opts: { id?: string; json?: boolean }) => {
-      const { loadCampaignConfig } = await import('../../activities/campaign/config.js');
-      const config = await loadCampaignConfig(await readFile(file, 'utf8'), { pseudoDir: pseudoDir() });
-      const { discoveryCampaign } = await import('../../workflows/campaign.js');
-      const { WORKFLOW_TASK_QUEUE } = await import('../task-queues.js');
-      const campaignId =
-        opts.id ?? `campaign-${config.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`.toLowerCase();
-      const { client, connection } = await temporalClient();
-      await client.workflow.start(discoveryCampaign, {
-        taskQueue: WORKFLOW_TASK_QUEUE,
-        workflowId: campaignId,
-        args: [{ campaignId, config }],
-      });
-      await connection.close();
-      log(`started ${campaignId} from ${basename(file)}`);
-      printResult(Boolean(opts.json), { campaignId }, () => campaignId);
+      try {
+        const campaignId = await startCampaign(file, opts.id);
+        log(`started ${campaignId} from ${basename(file)}`);
+        printResult(Boolean(opts.json), { campaignId }, () => campaignId);
+      } catch (err) {
+        printError(Boolean(opts.json), err);
+      }
     });
 
   campaign
@@ -66,7 +99,10 @@ export function registerCampaign(program: Command): void {
             s,
             () =>
               `${s.campaignId}: round ${s.round} ${s.stage}${s.paused ? ' (paused)' : ''}; DFT ${s.dftSpent}/${s.dftBudgetTotal}, ${s.dftInFlight} in flight; ` +
-              `generated ${s.counts.generated}, unique ${s.counts.unique}, predicted stable ${s.counts.predictedStable}, DFT converged ${s.counts.dftConverged}, failed ${s.counts.dftFailed}`,
+              `generated ${s.counts.generated}, unique ${s.counts.unique}, predicted stable ${s.counts.predictedStable}, DFT converged ${s.counts.dftConverged}, failed ${s.counts.dftFailed}` +
+              (s.counts.duplicatesOfOtherCampaigns
+                ? `; ${s.counts.duplicatesOfOtherCampaigns} duplicates of another campaign's candidates (left out of hull and DFT)`
+                : ''),
           );
           const d = await handle.describe();
           if (!opts.watch || d.status.name !== 'RUNNING') break;
@@ -108,20 +144,25 @@ export function registerCampaign(program: Command): void {
     name: string,
     description: string,
     send: (h: { signal: (...a: never[]) => Promise<void> }, opts: { cancel?: boolean }) => Promise<void>,
-  ) =>
-    campaign
-      .command(`${name} <id>`)
-      .description(description)
-      .option('--cancel', 'stop only: cancel running DFT jobs instead of letting them finish')
-      .action(async (id: string, opts: { cancel?: boolean }) => {
+  ) => {
+    const command = campaign.command(`${name} <id>`).description(description);
+    // Only stop has a mode; pause and resume must not offer an option they ignore.
+    if (name === 'stop')
+      command.option('--cancel', 'cancel running DFT jobs now instead of finishing the round');
+    return command
+      .option('--json', 'print {"campaignId","sent"}')
+      .action(async (id: string, opts: { cancel?: boolean; json?: boolean }) => {
         const { client, connection } = await temporalClient();
         try {
           await send(client.workflow.getHandle(id) as never, opts);
           log(`${name}: sent to ${id}`);
+          const sent = name === 'stop' ? `stop (${opts.cancel ? 'cancel' : 'finish'})` : name;
+          printResult(Boolean(opts.json), { campaignId: id, sent }, () => `${sent}: sent to ${id}`);
         } finally {
           await connection.close();
         }
       });
+  };
   simple('pause', 'pause between stages (running DFT jobs finish)', async (h) => {
     const { pauseSignal } = await import('../../workflows/campaign-messages.js');
     await (h as never as import('@temporalio/client').WorkflowHandle).signal(pauseSignal);

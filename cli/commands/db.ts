@@ -41,6 +41,11 @@ export function registerDb(program: Command): void {
     )
     .action(async (file: string, opts: { source?: string; levelOfTheory?: string; json?: boolean }) => {
       const source = opts.source ?? basename(file).replace(/(\.csv|\.cif|\.extxyz|\.xyz)?(\.gz)?$/i, '');
+      // A missing file or a directory is reported before any database is opened.
+      const { stat } = await import('node:fs/promises');
+      const { fileReadError } = await import('../../crystal/io/read-structure-file.js');
+      const info = await stat(file).catch((err: unknown) => Promise.reject(fileReadError(file, err)));
+      if (info.isDirectory()) throw fileReadError(file, Object.assign(new Error(file), { code: 'EISDIR' }));
       const { Database } = await import('../../db/database.js');
       const { migrate } = await import('../../db/migrate.js');
       const { importReference } = await import('../../db/import-reference.js');

@@ -1,7 +1,6 @@
 /**
  * `matdisc demo`: a small real discovery campaign on the embedded stack (cli/demo/demo-campaign.ts),
- * then its result, the wall time per stage and the SQL to review it. The walking-skeleton
- * workflow (`workflows/hello.ts`) stays, with its own test.
+ * then its result, the wall time per stage and the SQL to review it.
  */
 import type { Command } from 'commander';
 import { pseudoDir } from '../paths.js';
@@ -37,9 +36,6 @@ export function registerDemo(program: Command): void {
       const stack = await startEmbeddedStack({
         pseudoDir: pseudoDir(),
         dataDir: opts.dataDir ?? dataDir(),
-        dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner({
-          pseudoDir: pseudoDir(),
-        }),
       });
       const stackS = (Date.now() - started) / 1000;
       try {
@@ -149,7 +145,7 @@ function roundLines(index: number, r: Record<string, unknown>): string[] {
   return [
     `  round ${index}: DFT confirmed stable ${r.dftConfirmedStable ?? 'n/a'} of ${r.dftRun ?? 0} run (e_above_hull ≤ ${num(r.dftConfirmedMaxEAboveHullEvPerAtom, 3)} eV/atom; hit rate ${num(r.hitRate, 2)}); MLIP on the new labels before retraining: formation energy MAE ${num(r.mlipFormationEnergyMaeMevPerAtom, 1)} meV/atom, force MAE ${num(r.mlipForceMaeEvPerA, 3)} eV/Å`,
     ...refs,
-    ...[r.dftStabilityNote, r.mlipErrorNote]
+    ...[r.duplicatesNote, r.dftStabilityNote, r.mlipErrorNote]
       .filter((n) => typeof n === 'string')
       .map((n) => `    note: ${String(n)}`),
   ];

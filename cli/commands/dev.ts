@@ -21,9 +21,6 @@ export function registerDev(program: Command): void {
         temporalPort: Number(opts.temporalPort),
         temporalUiPort: Number(opts.uiPort),
         databasePort: Number(opts.dbPort),
-        dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner({
-          pseudoDir: pseudoDir(),
-        }),
       });
       log(
         `Temporal      ${stack.temporalAddress} (namespace ${stack.namespace})${stack.temporal ? `, UI http://127.0.0.1:${opts.uiPort}` : ''}`,

@@ -1,6 +1,8 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { constants } from 'node:os';
+import { DEFAULT_MAX_DFT_SITES, MAX_DFT_SITES_ENV } from '../../activities/dft/size-limit.js';
 import { pseudoDir } from '../paths.js';
-import { log, printResult } from '../output.js';
+import { log, printError, printResult } from '../output.js';
 
 interface DftOptions {
   engine: string;
@@ -8,7 +10,14 @@ interface DftOptions {
   calculation: 'scf' | 'relax' | 'vc-relax';
   scheduler: string;
   workDir?: string;
+  maxSites?: number;
   json?: boolean;
+}
+
+function positiveInteger(value: string): number {
+  const x = Number(value);
+  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return x;
 }
 
 export function registerDft(program: Command): void {
@@ -21,6 +30,11 @@ export function registerDft(program: Command): void {
     .option('--scheduler <local|slurm>', 'where it runs', 'local')
     .option('--work-dir <dir>', 'attempt directories go here (default: a new folder under the data dir)')
     .option(
+      '--max-sites <n>',
+      `refuse cells with more sites than this (default: ${MAX_DFT_SITES_ENV}, else ${DEFAULT_MAX_DFT_SITES})`,
+      positiveInteger,
+    )
+    .option(
       '--json',
       'print {"converged","energy_ev","energy_per_atom_ev","forces_ev_per_a","stress_ev_per_a3","wall_s","attempts":[{"params","outcome"}]}',
     )
@@ -28,12 +42,17 @@ export function registerDft(program: Command): void {
       const { readStructureFile } = await import('../../crystal/io/read-structure-file.js');
       const { engineFor, launcherFor } = await import('../../activities/dft/engine-registry.js');
       const { runCalculation } = await import('../../activities/dft/run-calculation.js');
+      const { checkDftSize, maxDftSites } = await import('../../activities/dft/size-limit.js');
       const { dataDir } = await import('../stack/data-dir.js');
       const { join, basename } = await import('node:path');
       if (!['scf', 'relax', 'vc-relax'].includes(opts.calculation)) {
         throw new Error(`--calculation: '${opts.calculation}' is not scf, relax or vc-relax`);
       }
+      const { assertValidStructure } = await import('../../crystal/assert-valid-structure.js');
       const structure = await readStructureFile(file);
+      assertValidStructure(structure, { source: file }); // the engines' own limits, named with the file
+      const maxSites = opts.maxSites ?? maxDftSites();
+      checkDftSize(structure, maxSites, opts.engine); // before any directory is made
       const { engine, params } = engineFor(opts.engine, opts.profile, opts.calculation, {
         pseudoDir: pseudoDir(),
       });
@@ -41,17 +60,43 @@ export function registerDft(program: Command): void {
         opts.workDir ?? join(dataDir('dft'), `${basename(file).replace(/\W+/g, '_')}-${Date.now()}`);
       log(`${opts.engine} ${opts.calculation} (${opts.profile}) of ${file} in ${workRoot}`);
       const started = performance.now();
+      // The job runs in a session of its own (so it can be killed as a tree), so a signal to this
+      // process does not reach pw.x: on SIGINT/SIGTERM, abort, which kills the whole tree, then
+      // exit 128+signal. A second signal exits at once (the launcher's exit hook SIGKILLs the tree).
       const controller = new AbortController();
-      process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-      const outcome = await runCalculation({
-        structure,
-        engine,
-        profile: params,
-        launcher: launcherFor(opts.scheduler),
-        workRoot,
-        signal: controller.signal,
-        onProgress: (p) => log(`  attempt ${p.attempt}: ${JSON.stringify(p)}`),
-      });
+      let interrupted: NodeJS.Signals | null = null;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (interrupted) process.exit(128 + constants.signals[signal]);
+        interrupted = signal;
+        log(`${signal}: stopping the DFT run and killing its processes`);
+        controller.abort(new Error(`interrupted by ${signal}`));
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let outcome;
+      try {
+        outcome = await runCalculation({
+          structure,
+          engine,
+          profile: params,
+          launcher: launcherFor(opts.scheduler),
+          workRoot,
+          maxSites,
+          signal: controller.signal,
+          onProgress: (p) => log(`  attempt ${p.attempt}: ${JSON.stringify(p)}`),
+        });
+      } catch (err) {
+        if (!interrupted) throw err;
+        printError(
+          Boolean(opts.json),
+          new Error(`interrupted by ${interrupted}; the DFT processes were killed`),
+        );
+        process.exitCode = 128 + constants.signals[interrupted];
+        return;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       const r = outcome.result;
       const report = {
         converged: outcome.status === 'converged',

@@ -27,7 +27,12 @@ export function registerPredict(program: Command): void {
       async (file: string, opts: { model?: string; device: 'auto' | 'cpu' | 'cuda'; json?: boolean }) => {
         const { readStructuresFile } = await import('../../crystal/io/read-structure-file.js');
         const { MlipModel, resolveModelPath, trustLevel } = await import('../../models/potential/index.js');
+        const { assertValidStructure } = await import('../../crystal/assert-valid-structure.js');
         const structures = await readStructuresFile(file);
+        // Refuse bad cells before the model loads: a near-singular one would never finish.
+        structures.forEach((s, k) =>
+          assertValidStructure(s, { source: file, index: structures.length > 1 ? k : undefined }),
+        );
         const model = await MlipModel.load(await resolveModelPath(opts.model), {
           executionProviders: opts.device,
         });

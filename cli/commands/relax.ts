@@ -70,7 +70,7 @@ export function registerRelax(program: Command): void {
     .option('--pressure-gpa <GPa>', 'external pressure for the cell relaxation', finiteNumber, 0)
     .option(
       '--out <dir>',
-      'write each relaxed structure to DIR/<name>[-<k>].relaxed.extxyz (with energy, forces, stress)',
+      'write each relaxed structure to DIR/<name>[-<k>].relaxed.extxyz (with energy, forces, stress); inputs of the same name get their folder as a prefix',
     )
     .option('--device <auto|cpu|cuda>', 'ONNX Runtime execution provider', parseDevice, 'auto')
     .option(
@@ -85,12 +85,15 @@ export function registerRelax(program: Command): void {
       const { Structure: S } = await import('../../crystal/structure.js');
       const { MlipModel, resolveModelPath } = await import('../../models/potential/index.js');
       const { relaxSteps } = await import('../../models/relax/index.js');
+      const { relaxOutputNames } = await import('../relax-output-names.js');
+      const { assertValidStructure } = await import('../../crystal/assert-valid-structure.js');
 
       const inputs: { file: string; index: number; count: number }[] = [];
       const structures: Structure[] = [];
       for (const file of files) {
         const found = await readStructuresFile(file);
         found.forEach((s, index) => {
+          assertValidStructure(s, { source: file, index: found.length > 1 ? index : undefined });
           inputs.push({ file, index, count: found.length });
           structures.push(s);
         });
@@ -118,16 +121,14 @@ export function registerRelax(program: Command): void {
         }
         const results = next.value;
         if (opts.out) await mkdir(opts.out, { recursive: true });
+        const outputNames = relaxOutputNames(inputs);
         const rows: RelaxRow[] = [];
         const labels: string[] = [];
         for (const [k, r] of results.entries()) {
           const { file, index, count } = inputs[k]!;
           let output: string | null = null;
           if (opts.out) {
-            const stem = basename(file)
-              .replace(/\.gz$/i, '')
-              .replace(/\.[^.]+$/, '');
-            output = join(opts.out, `${stem}${count > 1 ? `-${index}` : ''}.relaxed.extxyz`);
+            output = join(opts.out, outputNames[k]!);
             const frame = {
               structure: r.structure,
               energy: r.energyEv,

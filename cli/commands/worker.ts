@@ -83,9 +83,6 @@ export function registerWorker(program: Command): void {
         queues,
         deps: {
           db,
-          dft: (await import('../../activities/qe-dft-runner.js')).createQeDftRunner({
-            pseudoDir: pseudoDir(),
-          }),
           workRoot: join(dataDir(), 'work'),
           pseudoDir: pseudoDir(),
         },

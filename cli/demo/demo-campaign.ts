@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { parseCampaignConfig } from '../../activities/campaign/config.js';
 import { GeneratorModel, generate, resolveGeneratorPath } from '../../models/sampler/index.js';
-import type { CampaignConfig } from '../../workflows/campaign-config.js';
+import type { CampaignConfig } from '../../contracts/campaign-config.js';
 
 export const DEMO_SYSTEM = 'Ge-Si';
 export const DIFFUSION_GENERATOR = 'diffcsp-mp20';

@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Database } from '../../db/database.js';
 import { migrate } from '../../db/migrate.js';
-import type { DftRunner } from '../../activities/dft-runner.js';
 import { startWorkers, TASK_QUEUES, type RunningWorkers, type TaskQueue } from '../worker.js';
 import { dataDir } from './data-dir.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
@@ -25,7 +24,6 @@ export interface EmbeddedStackOptions {
   readonly temporalUiPort?: number;
   readonly databasePort?: number;
   readonly queues?: readonly TaskQueue[];
-  readonly dft: DftRunner;
   /** SSSP pseudopotentials for the DFT activities (default: PSEUDO_DIR). */
   readonly pseudoDir?: string | undefined;
   /** Start workers (default true). */
@@ -84,7 +82,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
         address: temporalAddress,
         namespace,
         queues: options.queues ?? TASK_QUEUES,
-        deps: { db, dft: options.dft, workRoot: dataDirUnder(root, 'work'), pseudoDir: options.pseudoDir },
+        deps: { db, workRoot: dataDirUnder(root, 'work'), pseudoDir: options.pseudoDir },
       });
       stoppers.push(() => workers!.shutdown());
     }

@@ -16,7 +16,7 @@
  * ```
  */
 import { Element } from '../elements.js';
-import type { Mat3, Vec3 } from '../lattice.js';
+import { det3, type Mat3, type Vec3 } from '../lattice.js';
 import { Structure } from '../structure.js';
 import { parseComment, formatInfoValue, type ExtxyzValue } from './extxyz-comment.js';
 import { parseNumber, StructureParseError, type ReadOptions } from './structure-parse-error.js';
@@ -112,6 +112,12 @@ export function readExtxyz(text: string, options: ReadOptions = {}): ExtxyzFrame
       [L[3]!, L[4]!, L[5]!],
       [L[6]!, L[7]!, L[8]!],
     ];
+    // Cartesian positions need L⁻¹: a singular lattice must fail here, with the file and line.
+    if (!(Math.abs(det3(cell)) > 1e-6))
+      failC(
+        `Lattice ${JSON.stringify(L.join(' '))} has zero volume (its vectors are linearly dependent)`,
+        'Lattice',
+      );
     const props = pairs.get('Properties') ?? 'species:S:1:pos:R:3';
     const cols = parseProperties(String(props), (msg) => failC(msg, 'Properties'));
     const width = cols.reduce((a, c) => a + c.count, 0);

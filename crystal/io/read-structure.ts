@@ -90,8 +90,11 @@ export function readStructures(text: string, options: ReadStructureOptions = {})
   const format = detect(text, options);
   const ro = { source: options.fileName };
   switch (format) {
-    case 'cif':
-      return readCifAll(text, ro).map((e) => e.structure);
+    case 'cif': {
+      const all = readCifAll(text, ro).map((e) => e.structure);
+      // No block lists sites: readCif throws the error that says which tag is missing.
+      return all.length > 0 ? all : [readCif(text, ro)];
+    }
     case 'extxyz':
       return readExtxyz(text, ro).map((f) => f.structure);
     default:

@@ -25,4 +25,10 @@ export { latticeMappings, latticePointsInSphere, type LatticeMapping } from './l
 export { linearSumAssignment, type Assignment } from './linear-assignment.js';
 export { PeriodicMetric } from './periodic-metric.js';
 export { primitiveStructure, pureTranslations, type PrimitiveCellOptions } from './primitive-cell.js';
-export { StructureMatcher, type RmsDistance, type StructureMatcherOptions } from './structure-matcher.js';
+export {
+  DEFAULT_MAX_MATCH_SITES,
+  StructureMatcher,
+  type RmsDistance,
+  type StructureMatcherOptions,
+} from './structure-matcher.js';
+export { MatcherLimitError } from './errors.js';

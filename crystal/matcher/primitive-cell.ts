@@ -26,8 +26,10 @@
  * orbits overlapping, a volume mismatch), the cell is kept as it is.
  */
 import { det3, inverse3, matmul3, type Mat3, type Vec3 } from '../lattice.js';
+import { perpendicularWidths } from '../neighbor-list.js';
 import { Structure } from '../structure.js';
 import { PeriodicMetric } from './periodic-metric.js';
+import { SiteGrid } from './site-grid.js';
 
 /** Options of {@link primitiveStructure}. */
 export interface PrimitiveCellOptions {
@@ -70,15 +72,21 @@ export function pureTranslations(s: Structure, tolerance = 0.25): Vec3[] {
   const tol2 = tolerance * tolerance;
   const close = (d0: number, d1: number, d2: number) => metric.shortest(d0, d1, d2) < tol2;
   const f = s.fracCoords;
+  // Binned sites: each lookup visits the few sites near x + t, not all n (n² per candidate otherwise).
+  const grid = SiteGrid.create(s, tolerance);
+  // |r| >= |wrapped Δf_k|·width_k, so this cheap bound rejects most visited sites before `close`.
+  const [u0, u1, u2] = perpendicularWidths(s.lattice).map((w) => tolerance / w) as [number, number, number];
+  const far = (d: number, u: number) => Math.abs(d - Math.round(d)) >= u;
   const mapsOntoItself = (t: Vec3) => {
     for (let i = 0; i < n; i++) {
       const x = f[i]!;
-      let hit = false;
-      for (let k = 0; k < n && !hit; k++) {
-        if (s.species[k] !== s.species[i]) continue;
+      const [y0, y1, y2] = [x[0] + t[0], x[1] + t[1], x[2] + t[2]];
+      const hit = grid.some(y0, y1, y2, (k) => {
+        if (s.species[k] !== s.species[i]) return false;
         const y = f[k]!;
-        hit = close(x[0] + t[0] - y[0], x[1] + t[1] - y[1], x[2] + t[2] - y[2]);
-      }
+        const [d0, d1, d2] = [y0 - y[0], y1 - y[1], y2 - y[2]];
+        return !far(d0, u0) && !far(d1, u1) && !far(d2, u2) && close(d0, d1, d2);
+      });
       if (!hit) return false;
     }
     return true;

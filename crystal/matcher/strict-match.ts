@@ -23,6 +23,7 @@ import { det3, inverse3, Lattice, type Mat3, type Vec3 } from '../lattice.js';
 import { perpendicularWidths } from '../neighbor-list.js';
 import type { Structure } from '../structure.js';
 import type { Comparator } from './comparator.js';
+import { MatcherLimitError } from './errors.js';
 import { latticeMappings } from './lattice-mappings.js';
 import { linearSumAssignment } from './linear-assignment.js';
 import { PeriodicMetric } from './periodic-metric.js';
@@ -41,6 +42,8 @@ export interface StrictMatchInput {
   /** Score by RMS (true) or by maximum (false) normalised distance. */
   readonly useRms: boolean;
   readonly breakOnMatch: boolean;
+  /** Most work (N² per subset test, N³ per scored placement) before a MatcherLimitError. */
+  readonly maxWork: number;
 }
 
 /** Best match found by {@link strictMatch}. @internal */
@@ -84,6 +87,20 @@ export function strictMatch(input: StrictMatchInput): StrictMatch | null {
   let anchors1 = members1[c2[anchor2]!]!;
   if (s1Supercell) anchors1 = anchors1.filter((_, k) => k % fu === 0);
 
+  // Each placement costs ~N² to test and ~N³ to score: a near-symmetric cell can pass the test
+  // thousands of times (every symmetry operation times every translation), so the work is capped.
+  let work = 0;
+  const spend = (units: number) => {
+    work += units;
+    if (work <= input.maxWork) return;
+    throw new MatcherLimitError(
+      `StructureMatcher: comparing two ${n}-site cells needs more than maxSearchWork ${input.maxWork.toPrecision(2)} ` +
+        `(N² per candidate placement tested, N³ per placement scored); reduce the cells, or raise maxSearchWork`,
+      'maxSearchWork',
+      work,
+      input.maxWork,
+    );
+  };
   let best: StrictMatch | null = null;
   for (const frame of frames(input)) {
     const { f1, f2, avg, scale } = frame;
@@ -100,7 +117,9 @@ export function strictMatch(input: StrictMatchInput): StrictMatch | null {
         f1[3 * j0 + 1]! - f2[3 * anchor2 + 1]!,
         f1[3 * j0 + 2]! - f2[3 * anchor2 + 2]!,
       ];
+      spend(n * n);
       if (!isSubset(f1, f2, t, members1, c2, fracTol)) continue;
+      spend(n * n * n);
       metric ??= PeriodicMetric.create(avg);
       const found = cartesianDistances(f1, f2, t, metric, members1, members2, normalization);
       const d = found.distances;

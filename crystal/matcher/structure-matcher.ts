@@ -5,7 +5,11 @@
  * S. P. Ong; described in Ong et al., Comput. Mater. Sci. 68, 314 (2013),
  * doi:10.1016/j.commatsci.2012.10.028). The algorithm:
  *
- * 1. Compare comparator hashes (reduced formulas by default); different hashes never match.
+ * 1. Compare comparator hashes (reduced formulas by default); different hashes never match. Without
+ *    attemptSupercell, the site counts must also allow equal primitive (or, without primitiveCell,
+ *    equal) cells; {@link StructureMatcher.mismatchReason} says which check failed. Past these
+ *    checks a structure of more than `maxSites` sites, or a search of more than `maxSearchWork`,
+ *    is refused with a {@link MatcherLimitError} rather than left running for minutes.
  * 2. Reduce both structures: Niggli cell, then (primitiveCell) the primitive cell, Niggli again.
  * 3. With attemptSupercell, fu = the ratio of site counts (rounded) and the smaller structure is
  *    the one repeated; otherwise the site counts must be equal (fu = 1).
@@ -23,6 +27,7 @@
 import type { Mat3 } from '../lattice.js';
 import { Structure } from '../structure.js';
 import { SpeciesComparator, type Comparator } from './comparator.js';
+import { MatcherLimitError } from './errors.js';
 import { primitiveStructure } from './primitive-cell.js';
 import { strictMatch, type StrictMatch } from './strict-match.js';
 
@@ -44,7 +49,20 @@ export interface StructureMatcherOptions {
   readonly comparator?: Comparator;
   /** Distance (Å) within which sites coincide when finding primitive cells. Default 0.25. */
   readonly primitiveTolerance?: number;
+  /** Most sites a structure may have once the quick checks pass (see {@link MatcherLimitError}). Default {@link DEFAULT_MAX_MATCH_SITES}. */
+  readonly maxSites?: number;
+  /**
+   * Most search work per comparison: the sum over candidate placements of N² (the subset test)
+   * and N³ (the assignment that scores it), N the sites compared. Default {@link DEFAULT_MAX_SEARCH_WORK}.
+   */
+  readonly maxSearchWork?: number;
 }
+
+/** Default `maxSites`: the primitive-cell search of 2000 sites takes a few seconds (it grows as N²). */
+export const DEFAULT_MAX_MATCH_SITES = 2000;
+
+/** Default `maxSearchWork`: a few seconds (a unit costs about 1 ns), e.g. 3000 placements of 100 sites scored. */
+export const DEFAULT_MAX_SEARCH_WORK = 3e9;
 
 /** Result of {@link StructureMatcher.rmsDist}: displacements normalised by (V/N)^⅓ (dimensionless). */
 export interface RmsDistance {
@@ -80,6 +98,8 @@ export class StructureMatcher {
   readonly attemptSupercell: boolean;
   readonly comparator: Comparator;
   readonly primitiveTolerance: number;
+  readonly maxSites: number;
+  readonly maxSearchWork: number;
   /** Reduced cells, computed once per input object (structures are immutable). */
   readonly #reduced = new WeakMap<Structure, Structure>();
 
@@ -92,6 +112,43 @@ export class StructureMatcher {
     this.scale = options.scale ?? true;
     this.attemptSupercell = options.attemptSupercell ?? false;
     this.comparator = options.comparator ?? SpeciesComparator;
+    this.maxSites = positive('maxSites', options.maxSites ?? DEFAULT_MAX_MATCH_SITES);
+    this.maxSearchWork = positive('maxSearchWork', options.maxSearchWork ?? DEFAULT_MAX_SEARCH_WORK);
+  }
+
+  /**
+   * Why `a` and `b` cannot match, decided from formulas and site counts alone (step 1 of the module
+   * doc, as pymatgen's composition check); null when only the full search can tell.
+   *
+   * ```ts
+   * m.mismatchReason(si, quartz); // 'reduced formulas differ: Si vs SiO2'
+   * m.mismatchReason(si, si); // null
+   * ```
+   */
+  mismatchReason(a: Structure, b: Structure): string | null {
+    const [ha, hb] = [this.comparator.hash(a.species), this.comparator.hash(b.species)];
+    if (ha !== hb) {
+      const what =
+        this.comparator === SpeciesComparator ? 'reduced formulas' : `${this.comparator.name} hashes`;
+      return `${what} differ: ${ha} vs ${hb}`;
+    }
+    if (this.attemptSupercell) return null;
+    const [na, nb] = [a.species.length, b.species.length];
+    if (!this.primitiveCell) {
+      return na === nb
+        ? null
+        : `site counts differ: ${na} vs ${nb} (without primitiveCell or attemptSupercell the cells must have equal site counts)`;
+    }
+    // Both must reduce to the same primitive cell, so the larger count is a multiple of the
+    // smaller structure's primitive count (reduced only when that is cheap).
+    const [small, large] = na <= nb ? [a, b] : [b, a];
+    if (small.species.length > this.maxSites) return null;
+    const p = this.reducedStructure(small).species.length;
+    if (large.species.length % p === 0) return null;
+    return (
+      `site counts: ${large.species.length} sites is not a multiple of the ${p}-site primitive cell ` +
+      `of the other structure (${small.species.length} sites), so their primitive cells differ`
+    );
   }
 
   /**
@@ -99,7 +156,8 @@ export class StructureMatcher {
    * must hold with either structure as the reference (pymatgen's `symmetric=True`).
    */
   fit(a: Structure, b: Structure, options: { readonly symmetric?: boolean } = {}): boolean {
-    if (this.comparator.hash(a.species) !== this.comparator.hash(b.species)) return false;
+    if (this.mismatchReason(a, b) !== null) return false;
+    this.#checkSize(a, b);
     const forward = this.#match(this.#prepare(a, b), false, true);
     if (!forward || forward.value > this.stol) return false;
     if (!options.symmetric) return true;
@@ -112,7 +170,8 @@ export class StructureMatcher {
    * both normalised by (V/N)^⅓; null when no match is within stol (pymatgen's `get_rms_dist`).
    */
   rmsDist(a: Structure, b: Structure): RmsDistance | null {
-    if (this.comparator.hash(a.species) !== this.comparator.hash(b.species)) return null;
+    if (this.mismatchReason(a, b) !== null) return null;
+    this.#checkSize(a, b);
     const best = this.#match(this.#prepare(a, b), true, false);
     if (!best) return null;
     return Object.freeze({ rms: best.value, maxDist: Math.max(...best.distances) });
@@ -161,6 +220,25 @@ export class StructureMatcher {
     return r;
   }
 
+  /** Throws {@link MatcherLimitError} when either structure has more than `maxSites` sites. */
+  #checkSize(a: Structure, b: Structure): void {
+    for (const [argument, s] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      const n = s.species.length;
+      if (n <= this.maxSites) continue;
+      throw new MatcherLimitError(
+        `StructureMatcher: structure ${argument} has ${n} sites, more than maxSites ${this.maxSites}: the ` +
+          'primitive-cell search grows as N², so it is refused rather than left running; ' +
+          'reduce it to its primitive cell first, or raise maxSites',
+        'maxSites',
+        n,
+        this.maxSites,
+      );
+    }
+  }
+
   /** Steps 2-4 of the module doc. */
   #prepare(a: Structure, b: Structure): Prepared {
     let s1 = this.reducedStructure(a);
@@ -196,6 +274,7 @@ export class StructureMatcher {
       comparator: this.comparator,
       useRms,
       breakOnMatch,
+      maxWork: this.maxSearchWork,
     };
     if (p.s1.species.length * ratio >= p.s2.species.length) {
       return strictMatch({ ...common, s1: p.s1, s2: p.s2, s1Supercell: p.s1Supercell });

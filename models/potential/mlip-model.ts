@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { assertValidStructure, COMPUTABLE_LIMITS } from '../../crystal/assert-valid-structure.js';
 import { Element } from '../../crystal/elements.js';
 import type { Structure } from '../../crystal/structure.js';
 import { assemblePredictions, type RawOutputs } from './assemble.js';
@@ -164,10 +165,17 @@ export class MlipModel {
   /**
    * Energy, forces, stress and committee spread of every structure, in as few ONNX calls as
    * the edge budget allows (usually one). Results are in input order.
+   *
+   * Throws `InvalidStructureError` (crystal/) for a structure no potential can evaluate: a
+   * non-finite number, a flat cell, atoms within 0.1 Å ({@link COMPUTABLE_LIMITS}). This is the last
+   * guard for library callers: such a cell would make the neighbour list refuse or the forces NaN.
    */
   async predict(structures: readonly Structure[]): Promise<Prediction[]> {
     if (this.#disposed) throw new Error(`model ${this.name} has been disposed`);
     if (structures.length === 0) return [];
+    structures.forEach((s, index) =>
+      assertValidStructure(s, { limits: COMPUTABLE_LIMITS, source: `model ${this.name} input`, index }),
+    );
     const zOf = (symbol: string, index: number): number => {
       if (!this.#supported.has(symbol)) throw new UnsupportedElementError(symbol, this.name, index);
       return Element.bySymbol(symbol).z;

@@ -14,7 +14,9 @@
  * next.value.converged; next.value.nSteps;
  * ```
  */
+import { COMPUTABLE_LIMITS } from '../../crystal/assert-valid-structure.js';
 import { Structure } from '../../crystal/structure.js';
+import { checkValidity } from '../../crystal/validity.js';
 import type { Evaluation } from './evaluation.js';
 import type { Optimizable } from './optimizable.js';
 
@@ -52,8 +54,10 @@ export const StopReason = {
   nonFinite: 'non-finite',
   /**
    * The next step would collapse or blow up the cell: volume below 1/4 or above 4 times the
-   * starting volume, or below 0.5 Å³ per atom. The run ends at the last evaluated structure,
-   * which keeps a misbehaving potential from building enormous neighbour lists.
+   * starting volume, or below 0.5 Å³ per atom, or two atoms within 0.1 Å or a flat cell (what
+   * the potential refuses, `COMPUTABLE_LIMITS`). The run ends at the last evaluated structure,
+   * which keeps a misbehaving potential from building enormous neighbour lists, and one collapsing
+   * structure from failing the batch it steps with.
    */
   unphysical: 'unphysical',
 } as const;
@@ -120,7 +124,10 @@ export function* irun<P extends Evaluation>(
     optimizer.step(optimizable, forces, energy);
     const next = optimizable.structure();
     const ratio = Structure.volume(next) / volumes[0]!;
-    if (!(ratio >= 0.25 && ratio <= 4 && Structure.volumePerAtom(next) >= 0.5)) {
+    if (
+      !(ratio >= 0.25 && ratio <= 4 && Structure.volumePerAtom(next) >= 0.5) ||
+      !checkValidity(next, COMPUTABLE_LIMITS).valid
+    ) {
       optimizable.setPositions(before);
       return outcome(StopReason.unphysical);
     }

@@ -10,7 +10,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
 import { discoveryCampaign, type DiscoveryCampaignInput } from '../../workflows/campaign.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -34,7 +33,7 @@ describe('campaign continues as new', () => {
       address: inject('temporalAddress'),
       namespace: NAMESPACE,
       queues: ['cpu', 'dft', 'gpu'],
-      deps: { db: t.db, dft: createQeDftRunner(), workRoot, pseudoDir: process.env.PSEUDO_DIR },
+      deps: { db: t.db, workRoot, pseudoDir: process.env.PSEUDO_DIR },
     });
     connection = await Connection.connect({ address: inject('temporalAddress') });
     client = new Client({ connection, namespace: NAMESPACE });

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { campaignStatusQuery, pauseSignal, resumeSignal } from '../../workflows/campaign-messages.js';
@@ -31,7 +30,7 @@ describe('discovery campaign end to end', () => {
       address: inject('temporalAddress'),
       namespace,
       queues: ['cpu', 'dft', 'gpu'],
-      deps: { db: t.db, dft: createQeDftRunner(), workRoot, pseudoDir: process.env.PSEUDO_DIR },
+      deps: { db: t.db, workRoot, pseudoDir: process.env.PSEUDO_DIR },
       concurrency: { dft: 2 },
     });
     connection = await Connection.connect({ address: inject('temporalAddress') });

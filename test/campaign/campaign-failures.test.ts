@@ -10,7 +10,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -35,12 +34,12 @@ describe('campaign with failing DFT calculations', () => {
     workers = await startWorkers({
       ...common,
       queues: ['cpu', 'gpu'],
-      deps: { db: t.db, dft: createQeDftRunner(), workRoot, pseudoDir: process.env.PSEUDO_DIR },
+      deps: { db: t.db, workRoot, pseudoDir: process.env.PSEUDO_DIR },
     });
     dftWorkers = await startWorkers({
       ...common,
       queues: ['dft'],
-      deps: { db: t.db, dft: createQeDftRunner({ pseudoDir }), workRoot, pseudoDir },
+      deps: { db: t.db, workRoot, pseudoDir },
       concurrency: { dft: 2 },
     });
     connection = await Connection.connect({ address: inject('temporalAddress') });

@@ -9,7 +9,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -34,7 +33,7 @@ describe('a campaign on PGlite keeps running while matdisc sql reviews it', () =
       address: inject('temporalAddress'),
       namespace: NAMESPACE,
       queues: ['cpu', 'dft', 'gpu'],
-      deps: { db: t.db, dft: createQeDftRunner(), workRoot, pseudoDir: process.env.PSEUDO_DIR },
+      deps: { db: t.db, workRoot, pseudoDir: process.env.PSEUDO_DIR },
       concurrency: { dft: 2 },
     });
     connection = await Connection.connect({ address: inject('temporalAddress') });

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CANCELLED_REASON } from '../../activities/dft-calculation.js';
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { campaignStatusQuery, setBudgetUpdate, stopSignal } from '../../workflows/campaign-messages.js';
@@ -40,7 +39,6 @@ describe('campaign signals, updates and queries', () => {
       queues: ['cpu', 'dft', 'gpu'],
       deps: {
         db: t.db,
-        dft: createQeDftRunner(),
         workRoot,
         pseudoDir: process.env.PSEUDO_DIR,
         launchers: { local: new DelayedLauncher(120) },
@@ -98,9 +96,9 @@ describe('campaign signals, updates and queries', () => {
     expect(status.mlipVersionId).toMatch(/\d+/);
     expect(status.counts.unique).toBeGreaterThan(0);
 
-    // Rejected by the validator: not a positive integer, and below what is spent. Nothing changes.
+    // Rejected by the validator: not a whole number from 1 to 100000, and below what is spent. Nothing changes.
     for (const [bad, why] of [
-      [0, /expected a positive integer, got 0/],
+      [0, /expected a whole number from 1 to 100000, got 0/],
       [1, /below the 2 DFT calculations already spent/],
     ] as const) {
       const err = await handle.executeUpdate(setBudgetUpdate, { args: [{ dftBudgetTotal: bad }] }).then(

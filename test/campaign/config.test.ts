@@ -88,7 +88,7 @@ describe('campaign config', () => {
   });
 
   it('the committed JSON Schema is up to date', () => {
-    const committed = JSON.parse(readFileSync('workflows/campaign-config.schema.json', 'utf8')) as unknown;
+    const committed = JSON.parse(readFileSync('contracts/campaign-config.schema.json', 'utf8')) as unknown;
     expect(committed).toEqual(campaignConfigJsonSchema());
   });
 });

@@ -23,7 +23,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RoundSummary } from '../../activities/campaign/record-round-summary.js';
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -45,7 +44,7 @@ describe('DFT elemental references and confirmed stability', () => {
       address: inject('temporalAddress'),
       namespace,
       queues: ['cpu', 'dft', 'gpu'],
-      deps: { db: t.db, dft: createQeDftRunner(), workRoot, pseudoDir: process.env.PSEUDO_DIR },
+      deps: { db: t.db, workRoot, pseudoDir: process.env.PSEUDO_DIR },
       concurrency: { dft: 2 },
     });
     connection = await Connection.connect({ address: inject('temporalAddress') });

@@ -5,7 +5,7 @@
  * volumes of 1e11–1e13 Å³/atom) and the Morse fixture committee. Si cells of 1–2 atoms keep pw.x
  * (test profile) to seconds per calculation.
  */
-import type { CampaignConfig } from '../../workflows/campaign-config.js';
+import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import { parseCampaignConfig } from '../../activities/campaign/config.js';
 
 export const MORSE = 'test/mlip/fixtures/morse-committee.onnx';

@@ -12,7 +12,7 @@ import { campaignElements } from '../../activities/campaign/config.js';
 import type { Database } from '../../db/database.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import { structureRow } from '../../db/structure-row.js';
-import type { CampaignConfig } from '../../workflows/campaign-config.js';
+import type { CampaignConfig } from '../../contracts/campaign-config.js';
 
 const PLACEHOLDER_EV_PER_ATOM = -155.28;
 

@@ -8,7 +8,6 @@
  *
  *   node --import tsx test/campaign/worker-process.ts
  */
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { startWorkers } from '../../cli/worker.js';
 import { Database } from '../../db/database.js';
 import { DelayedLauncher, DelayedSlurmLauncher } from './delayed-launcher.js';
@@ -27,7 +26,6 @@ const workers = await startWorkers({
   queues: ['cpu', 'dft', 'gpu'],
   deps: {
     db,
-    dft: createQeDftRunner(),
     workRoot: env('WORK_ROOT'),
     pseudoDir: process.env.PSEUDO_DIR,
     launchers: {

@@ -174,4 +174,28 @@ describe('neighborList', () => {
     expect(() => neighborList(siliconConventional(), 0)).toThrow(/cutoff must be a positive number/);
     expect(() => neighborList(siliconConventional(), Number.NaN)).toThrow(RangeError);
   });
+
+  it('refuses a near-singular cell at once instead of searching ~1e23 pairs', () => {
+    // a = b = c = 5.43 Å, all angles 120°: a + b + c ≈ 0, volume ≈ 5e-6 Å³.
+    const singular = Structure.create(
+      Lattice.fromParameters(5.43, 5.43, 5.43, 120, 120, 120),
+      ['Si', 'Si'],
+      [
+        [0, 0, 0],
+        [0.25, 0.25, 0.25],
+      ],
+    );
+    const started = performance.now();
+    expect(() => neighborList(singular, 5)).toThrow(
+      /too thin for a 5 Å cutoff: its narrowest perpendicular width is 1\.98e-7 Å.*limit 1e\+9/,
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+    // A small but sound cell (1 atom, 2 Å, 7.1 Å cutoff) is far below the limit.
+    expect(() => neighborList(Structure.create(Lattice.cubic(2), ['Cu'], [[0, 0, 0]]), 7.1)).not.toThrow();
+  });
+
+  it('refuses a non-finite coordinate instead of binning NaN', () => {
+    const s: Structure = { lattice: Lattice.cubic(4), species: ['Fe'], fracCoords: [[0, Number.NaN, 0]] };
+    expect(() => neighborList(s, 3)).toThrow(/site 0 has a non-finite coordinate/);
+  });
 });

@@ -45,6 +45,10 @@ describe('checkValidity', () => {
     const r = checkValidity(s);
     expect(r.reasons.map((x) => x.code)).toEqual(['volume_per_atom', 'too_close']);
     expect(r.reasons[1]!.message).toMatch(/atom 0 \(H\) and its own periodic image are 0\.400 Å apart/);
+    expect(r.reasons[0]!.message).toMatch(
+      /volume per atom 0\.064 Å³ .* is outside \[1, 300\] Å³ \(minVolumePerAtom, maxVolumePerAtom\)/,
+    );
+    expect(r.reasons[1]!.message).toMatch(/closer than 0\.5 Å \(minDistance;/);
     const thin: Mat3 = [
       [0.3, 0, 0],
       [0, 20, 0],
@@ -91,6 +95,17 @@ describe('checkValidity', () => {
       [[0, 0, 0]],
     );
     expect(codes(flat)).toEqual(['degenerate_lattice']);
+    // The near-singular cell of issue 12 (volume 5e-6 Å³): the message names both limits.
+    const singular = Structure.create(
+      Lattice.fromParameters(5.43, 5.43, 5.43, 120, 120, 120),
+      ['Si'],
+      [[0, 0, 0]],
+    );
+    const [reason] = checkValidity(singular).reasons;
+    expect(reason!.code).toBe('degenerate_lattice');
+    expect(reason!.message).toMatch(
+      /volume 0\.000005048 Å³.*needs volume > 1e-8 Å³ and width > minWidthRatio 0\.001/,
+    );
     const empty: Structure = { lattice: Lattice.cubic(4), species: [], fracCoords: [] };
     expect(codes(empty)).toEqual(['bad_shape']);
   });

@@ -60,6 +60,10 @@ describe.each(DATABASE_KINDS)('reference import on %s', (kind) => {
     expect(report.imported).toBe(3);
     expect(report.rejected.map((r) => r.externalId)).toEqual(['broken-cif', null, 'bad-energy']);
     expect(report.rejected[0]!.line).toBe(brokenLine);
+    // Which file and row, and what is wrong (this used to be "Cannot read properties of undefined").
+    expect(report.rejected[0]!.reason).toMatch(
+      /mixed\.csv\.gz:\d+, line 1\] \(_cell_length_b\): data_x: missing _cell_length_b/,
+    );
     const lines = report.rejected.map((r) => r.line);
     expect(lines).toEqual([...lines].sort((a, b) => a - b));
     expect(report.rejected[1]!.reason).toMatch(/material_id/);
@@ -74,6 +78,74 @@ describe.each(DATABASE_KINDS)('reference import on %s', (kind) => {
     expect(again.already_present).toBe(3);
     const n = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM structures');
     expect(Number(n.rows[0]?.n)).toBe(3);
+  });
+
+  it('reports a material_id taken by another structure as a conflict, and rejects bad e_above_hull', async () => {
+    const rows = parse(gunzipSync(readFileSync(BITERNARY_TEST)), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const [a, b, c] = rows as [Record<string, string>, Record<string, string>, Record<string, string>];
+    const header = ['material_id', 'formation_energy_per_atom', 'e_above_hull', 'cif'];
+    const write = (name: string, records: Record<string, string>[]) => {
+      const line = (r: Record<string, string>) => header.map((h) => csvField(r[h] ?? '')).join(',');
+      const starts: number[] = [];
+      let next = 2;
+      for (const r of records) {
+        starts.push(next);
+        next += line(r).split('\n').length;
+      }
+      writeFileSync(join(dir, name), [header.join(','), ...records.map(line)].join('\n'));
+      return { path: join(dir, name), starts };
+    };
+    const first = write('first.csv', [a]);
+    expect((await importReference(t.db, first.path, { source: 'conflicts' })).imported).toBe(1);
+    const before = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM structures');
+
+    const second = write('second.csv', [
+      { ...a, cif: b.cif! }, // stored earlier under this id with another structure
+      a, // the same crystal again: already present
+      { ...c, e_above_hull: '-5' },
+      { ...c, material_id: 'nan-hull', e_above_hull: 'NaN' },
+      { ...c, material_id: 'rounded', e_above_hull: '-0.0000001' },
+      { ...b, material_id: 'rounded' }, // the same id twice in one file, another crystal
+    ]);
+    const report = await importReference(t.db, second.path, { source: 'conflicts' });
+    expect(report).toMatchObject({ read: 6, imported: 1, already_present: 1 });
+    expect(report.rejected).toEqual([
+      {
+        line: second.starts[0],
+        externalId: a.material_id,
+        reason: expect.stringMatching(
+          /^conflict: material_id .* is already taken by a different structure \(an earlier import \(source conflicts\)/,
+        ),
+      },
+      {
+        line: second.starts[2],
+        externalId: c.material_id,
+        reason: expect.stringMatching(
+          /column e_above_hull: -5 eV\/atom is negative; an energy above the hull is ≥ 0 \(tolerance 0\.000001\)/,
+        ),
+      },
+      {
+        line: second.starts[3],
+        externalId: 'nan-hull',
+        reason: expect.stringMatching(/column e_above_hull: 'NaN' is not a finite number/),
+      },
+      {
+        line: second.starts[5],
+        externalId: 'rounded',
+        reason: expect.stringMatching(
+          new RegExp(`already taken by a different structure \\(line ${second.starts[4]};`),
+        ),
+      },
+    ]);
+    const stored = await t.db.query<{ external_id: string }>(
+      "SELECT external_id FROM reference_phases WHERE source = 'conflicts' ORDER BY id",
+    );
+    expect(stored.rows.map((r) => r.external_id)).toEqual([a.material_id, 'rounded']);
+    const after = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM structures');
+    expect(Number(after.rows[0]!.n)).toBe(Number(before.rows[0]!.n) + 1);
   });
 });
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { siliconPrimitive } from '../../activities/hello.js';
+import { siliconPrimitive } from '../fixtures/silicon.js';
 import {
   createDftActivities,
   type DftCalculationInput,

@@ -3,8 +3,6 @@
  * its own, so suites running in parallel never pick up each other's tasks.
  */
 export const TEST_NAMESPACES = [
-  'skeleton-pglite',
-  'skeleton-postgres',
   'misc',
   'campaign-e2e',
   'campaign-signals',
@@ -15,8 +13,10 @@ export const TEST_NAMESPACES = [
   'campaign-continue-as-new',
   'campaign-dft-references',
   'campaign-review',
+  'workflow-unit',
   'lab',
   'lab-kill',
   'lab-campaign',
+  'bad-input',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -9,7 +9,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { freePort } from '../../cli/stack/free-port.js';
 import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
@@ -47,7 +46,7 @@ describe('campaign with a lab section', () => {
       address: inject('temporalAddress'),
       namespace: NAMESPACE,
       queues: ['cpu', 'dft', 'gpu'],
-      deps: { db: t.db, dft: createQeDftRunner(), workRoot: workDir, pseudoDir: process.env.PSEUDO_DIR },
+      deps: { db: t.db, workRoot: workDir, pseudoDir: process.env.PSEUDO_DIR },
       concurrency: { dft: 2 },
     });
     connection = await Connection.connect({ address: inject('temporalAddress') });

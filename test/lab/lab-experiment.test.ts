@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { registerLab } from '../../cli/commands/lab.js';
 import { freePort } from '../../cli/stack/free-port.js';
 import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
-import type { LabConfig } from '../../workflows/lab-config.js';
+import type { LabConfig } from '../../contracts/lab-config.js';
 import { labExperiment, labExperimentWorkflowId } from '../../workflows/lab-experiment.js';
 import { labExperimentStatusQuery, rejectSignal } from '../../workflows/lab-messages.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -111,7 +110,7 @@ describe('labExperiment with the example HTTP robot', () => {
       address: inject('temporalAddress'),
       namespace: NAMESPACE,
       queues: ['cpu'],
-      deps: { db: t.db, dft: createQeDftRunner(), workRoot: workDir },
+      deps: { db: t.db, workRoot: workDir },
     });
     connection = await Connection.connect({ address: inject('temporalAddress') });
     client = new Client({ connection, namespace: NAMESPACE });

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseLabConfig } from '../../activities/lab/lab-config.js';
 import type { Database } from '../../db/database.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
-import type { LabConfig } from '../../workflows/lab-config.js';
+import type { LabConfig } from '../../contracts/lab-config.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const HTTP_ROBOT_PLUGIN = join(ROOT, 'activities/lab/examples/http-robot/plugin.ts');

@@ -9,7 +9,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { freePort } from '../../cli/stack/free-port.js';
 import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
 import { labExperiment, labExperimentWorkflowId } from '../../workflows/lab-experiment.js';
@@ -44,7 +43,7 @@ describe('lab experiment survives kill -9 of its lab worker', () => {
       address: inject('temporalAddress'),
       namespace: NAMESPACE,
       queues: ['cpu'],
-      deps: { db: t.db, dft: createQeDftRunner(), workRoot: workDir },
+      deps: { db: t.db, workRoot: workDir },
     });
     connection = await Connection.connect({ address: inject('temporalAddress') });
     client = new Client({ connection, namespace: NAMESPACE });

@@ -78,6 +78,15 @@ describe('primitiveStructure', () => {
     expect(() => primitiveStructure(fcc, { tolerance: 0 })).toThrow(/tolerance must be a positive/);
   });
 
+  it('reduces a 1000-site supercell in about a second (sites are looked up in bins, not scanned)', () => {
+    const big = supercell(rockSalt, [5, 5, 5]);
+    const started = performance.now();
+    const p = primitiveStructure(big);
+    expect([...p.species].sort()).toEqual(['Cl', 'Na']);
+    expect(Structure.volume(p)).toBeCloseTo(5.64 ** 3 / 4, 6);
+    expect(performance.now() - started).toBeLessThan(10_000); // was over a minute before the bins
+  });
+
   it('recovers the primitive cell of MP-20 structures from their supercells', () => {
     const entries = sample(readMp20('pilot_first1000/test'), 40, rng(11));
     for (const { materialId, structure } of entries) {

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Lattice, type Mat3, type Vec3 } from '../../crystal/lattice.js';
-import { FrameworkComparator, StructureMatcher } from '../../crystal/matcher/index.js';
+import {
+  DEFAULT_MAX_MATCH_SITES,
+  FrameworkComparator,
+  MatcherLimitError,
+  StructureMatcher,
+} from '../../crystal/matcher/index.js';
 import { Structure } from '../../crystal/structure.js';
 import { supercell } from '../../crystal/supercell.js';
 import { readMp20 } from './mp20-data.js';
@@ -101,6 +106,68 @@ describe('StructureMatcher on hand-built cells', () => {
       cscl,
     ]);
     expect(groups).toEqual([[0, 2], [1, 3], [4]]);
+  });
+});
+
+describe('StructureMatcher refuses what it cannot finish, after the quick answers', () => {
+  const m = new StructureMatcher();
+  const silicon = Structure.create(Lattice.cubic(5.43), Array(8).fill('Si'), [
+    ...fccSites,
+    ...fccSites.map((f): Vec3 => [f[0] + 0.25, f[1] + 0.25, f[2] + 0.25]),
+  ]);
+
+  it('answers no match from formulas and site counts, with the reason', () => {
+    expect(m.mismatchReason(rockSalt, silicon)).toBe('reduced formulas differ: NaCl vs Si');
+    expect(m.mismatchReason(rockSalt, supercell(rockSalt, [2, 2, 2]))).toBeNull();
+    // Primitive Si has 2 sites: 9 sites can never reduce to it, whatever the search.
+    const nine = Structure.create(
+      Lattice.cubic(9),
+      Array(9).fill('Si'),
+      Array.from({ length: 9 }, (_, i): Vec3 => [i / 9, 0.1 * (i % 3), 0.2 * (i % 2)]),
+    );
+    expect(m.mismatchReason(nine, silicon)).toMatch(/9 sites is not a multiple of the 2-site primitive cell/);
+    expect(m.fit(nine, silicon)).toBe(false);
+    const strict = new StructureMatcher({ primitiveCell: false });
+    expect(strict.mismatchReason(rockSalt, supercell(rockSalt, [2, 1, 1]))).toMatch(
+      /site counts differ: 8 vs 16/,
+    );
+  });
+
+  it('refuses more than maxSites sites at once (a 5000-site supercell used to take minutes)', () => {
+    const big = supercell(silicon, [5, 5, 25]);
+    const started = performance.now();
+    expect(() => m.fit(big, silicon)).toThrow(MatcherLimitError);
+    expect(() => m.rmsDist(silicon, big)).toThrow(/structure b has 5000 sites, more than maxSites 2000/);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(DEFAULT_MAX_MATCH_SITES).toBe(2000);
+    // Below the limit the same crystal still matches: 1000 sites reduce to the 2-site cell.
+    expect(m.fit(supercell(silicon, [5, 5, 5]), silicon)).toBe(true);
+    expect(() => new StructureMatcher({ maxSites: 0 })).toThrow(/maxSites must be a positive/);
+  });
+
+  it('caps the search work: a near-symmetric cell passes the cheap test for every placement', () => {
+    const rand = rng(7);
+    const jitter = (s: Structure) =>
+      Structure.create(
+        s.lattice,
+        s.species,
+        s.fracCoords.map((f): Vec3 => [f[0] + 0.004 * rand(), f[1] - 0.004 * rand(), f[2] + 0.004 * rand()]),
+      );
+    const big = supercell(silicon, [3, 3, 3]); // 216 sites, no pure translation once jittered
+    const [a, b] = [jitter(big), jitter(big)];
+    const small = new StructureMatcher({ maxSearchWork: 1e9 });
+    const started = performance.now();
+    let caught: unknown;
+    try {
+      small.rmsDist(a, b);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(MatcherLimitError);
+    expect(caught).toMatchObject({ limit: 'maxSearchWork', max: 1e9 });
+    expect((caught as Error).message).toMatch(/two 216-site cells needs more than maxSearchWork 1\.0e\+9/);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(m.fit(a, b)).toBe(true); // fit stops at the first match, within the default budget
   });
 });
 

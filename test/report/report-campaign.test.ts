@@ -13,7 +13,6 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createQeDftRunner } from '../../activities/qe-dft-runner.js';
 import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
 import { readCif } from '../../crystal/io/cif.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
@@ -65,7 +64,7 @@ describe('matdisc report', () => {
         address: inject('temporalAddress'),
         namespace: NAMESPACE,
         queues: ['cpu', 'dft', 'gpu'],
-        deps: { db: t.db, dft: createQeDftRunner(), workRoot, pseudoDir: process.env.PSEUDO_DIR },
+        deps: { db: t.db, workRoot, pseudoDir: process.env.PSEUDO_DIR },
         concurrency: { dft: 2 },
       });
       campaignId = `report-alsi-${Date.now()}`;

@@ -5,6 +5,7 @@
  */
 import { Element } from '../../../crystal/elements.js';
 import { Structure } from '../../../crystal/structure.js';
+import { STRUCTURE_INPUT_LIMITS } from '../../../crystal/assert-valid-structure.js';
 import { checkValidity } from '../../../crystal/validity.js';
 import { EngineInputError } from '../errors.js';
 import { monkhorstPackGrid } from './kpoints.js';
@@ -26,11 +27,7 @@ export const MAGNETIC_ELEMENTS: ReadonlySet<string> = new Set([
 
 /** Throws `EngineInputError` (field 'structure') when the structure cannot be run. */
 export function assertRunnable(structure: Structure): void {
-  const validity = checkValidity(structure, {
-    minDistance: 0.5,
-    minVolumePerAtom: 1,
-    maxVolumePerAtom: 1000,
-  });
+  const validity = checkValidity(structure, STRUCTURE_INPUT_LIMITS);
   if (validity.valid) return;
   const unknown = validity.reasons.find((r) => r.code === 'unknown_element');
   const element = unknown ? structure.species.find((el) => !Element.isElement(el)) : undefined;

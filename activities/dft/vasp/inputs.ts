@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { Element } from '../../../crystal/elements.js';
 import { writePoscar } from '../../../crystal/io/poscar.js';
 import { Structure } from '../../../crystal/structure.js';
+import { STRUCTURE_INPUT_LIMITS } from '../../../crystal/assert-valid-structure.js';
 import { checkValidity } from '../../../crystal/validity.js';
 import type { WrittenInputs } from '../engine.js';
 import { EngineInputError } from '../errors.js';
@@ -51,11 +52,7 @@ export interface PreparedVaspInputs {
 
 /** Throws `EngineInputError` (field 'structure') when VASP could not run `structure`. */
 export function assertRunnable(structure: Structure): void {
-  const validity = checkValidity(structure, {
-    minDistance: 0.5,
-    minVolumePerAtom: 1,
-    maxVolumePerAtom: 1000,
-  });
+  const validity = checkValidity(structure, STRUCTURE_INPUT_LIMITS);
   if (validity.valid) return;
   const element = structure.species.find((el) => !Element.isElement(el));
   throw new EngineInputError(`invalid structure: ${validity.reasons.map((r) => r.message).join('; ')}`, {

@@ -165,6 +165,12 @@ describe('extended XYZ details', () => {
     );
     bad(frame('energy=1'), /frame 1: no Lattice="\.\.\."/, 2);
     bad(frame('Lattice="1 2 3"'), /Lattice must hold 9 numbers/, 2);
+    // Used to escape as "lattice matrix is singular (volume ~ 0)", with no file or line.
+    bad(
+      frame('Lattice="5 0 0 0 5 0 0 0 0"'),
+      /x\.extxyz, line 2\] \(Lattice\): frame 1: .*has zero volume/,
+      2,
+    );
     bad(`two\n${lattice}\n`, /expected a positive atom count, got "two"/, 1);
     bad(frame(lattice, 'Si 0 0 0'), /expected 2 atom lines, found 1/, 4);
     bad(frame(lattice, 'Si 0 0 0\nXx 1 1 1'), /"Xx" is not an element symbol/, 4);

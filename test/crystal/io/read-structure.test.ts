@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   formatFromContent,
@@ -9,6 +12,7 @@ import {
   readStructuresFile,
   readTextFile,
   Structure,
+  StructureFileError,
   StructureParseError,
   writeCif,
   writeExtxyz,
@@ -106,5 +110,56 @@ describe('reading files', () => {
       'Unnamed: 0,material_id',
     );
     await expect(readStructureFile(fixturePath('no-such-file.cif'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('names the file and the fix when it cannot be read as text or holds no structure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'matdisc-read-'));
+    try {
+      const cif = writeCif(rockSaltPrimitive());
+      const gz = gzipSync(cif);
+      const files: Record<string, string | Buffer> = {
+        'cut.cif.gz': gz.subarray(0, gz.length >> 1),
+        'plain.cif.gz': cif,
+        'empty.cif': '',
+        'blank.vasp': ' \n\n',
+        'binary.vasp': Buffer.from([0, 1, 2, 3, 0x41]),
+        // A cell and no sites: readCifAll finds no block with sites, which used to read as [].
+        'nosites.cif': writeCif(rockSaltPrimitive()).split('loop_')[0]!,
+        'hidden.cif': gz, // gzip content without .gz: still read
+      };
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+      mkdirSync(join(dir, 'folder.cif'));
+      const p = (name: string) => join(dir, name);
+      const cases: [string, RegExp][] = [
+        [
+          'folder.cif',
+          /folder\.cif is a directory \(EISDIR\), not a structure file: pass one of the files in it/,
+        ],
+        [
+          'cut.cif.gz',
+          /cut\.cif\.gz: cannot gunzip it \(unexpected end of file\).*fetch or copy the file again/,
+        ],
+        ['plain.cif.gz', /plain\.cif\.gz: cannot gunzip it \(not gzip data.*rename it without \.gz/],
+        ['empty.cif', /empty\.cif is empty \(0 bytes of text\): expected a structure/],
+        ['blank.vasp', /blank\.vasp is empty/],
+        ['binary.vasp', /binary\.vasp is not a text file \(it holds NUL bytes\)/],
+        [
+          'nosites.cif',
+          /cif \[.*nosites\.cif, line 2\] \(_atom_site_fract_x\): data_NaCl: no _atom_site_fract_x/,
+        ],
+      ];
+      for (const [name, message] of cases) {
+        await expect(readStructuresFile(p(name)), name).rejects.toThrow(message);
+        await expect(readStructureFile(p(name)), name).rejects.toThrow(message);
+      }
+      await expect(readTextFile(p('empty.cif'))).rejects.toBeInstanceOf(StructureFileError);
+      await expect(readTextFile(p('folder.cif'))).rejects.toMatchObject({
+        code: 'EISDIR',
+        path: p('folder.cif'),
+      });
+      expect(Structure.reducedFormula(await readStructureFile(p('hidden.cif')))).toBe('NaCl');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@
  * The campaign configuration as the workflow sees it: plain, readonly JSON (STYLE.md D1), types
  * only so workflow code may import it. The zod schema that produces it, with the error messages
  * and the checks against models and pseudopotentials, is `activities/campaign/config.ts`; the JSON
- * Schema for editors is `workflows/campaign-config.schema.json`.
+ * Schema for editors is `contracts/campaign-config.schema.json`.
  */
 
 import type { LabConfig } from './lab-config.js';
@@ -17,6 +17,26 @@ export const AcquisitionStrategy = {
   ucb: 'ucb',
 } as const;
 export type AcquisitionStrategy = (typeof AcquisitionStrategy)[keyof typeof AcquisitionStrategy];
+
+/**
+ * Upper bounds of a campaign configuration, shared by the schema (`activities/campaign/config.ts`)
+ * and the workflow's `setBudget` validator: a typo like `rounds: 1e9` or a budget of 1e300 is
+ * refused with the limit instead of looping or overflowing.
+ */
+export const CampaignLimits = {
+  rounds: 1000,
+  candidatesPerRound: 10_000,
+  /** DFT calculations, per round and in total. */
+  dftBudget: 100_000,
+  dftMaxConcurrent: 1000,
+  /** Size of a configuration file, bytes (checked before it is parsed). */
+  configBytes: 1024 * 1024,
+  /** Length of a campaign name or id, characters. */
+  nameLength: 200,
+} as const;
+
+/** Default of `stop.noDftRounds`. */
+export const DEFAULT_NO_DFT_ROUNDS = 3;
 
 export const RetrainingPolicy = { everyRound: 'every-round', never: 'never' } as const;
 export type RetrainingPolicy = (typeof RetrainingPolicy)[keyof typeof RetrainingPolicy];
@@ -99,9 +119,14 @@ export interface CampaignConfig {
   readonly stop: {
     /** Stop after this many consecutive rounds without a new DFT-confirmed stable material (0: never). */
     readonly noNewStableRounds: number;
+    /**
+     * Stop after this many consecutive rounds in which no candidate could be selected for DFT
+     * (0: never). Default {@link DEFAULT_NO_DFT_ROUNDS}; absent in configurations stored before it.
+     */
+    readonly noDftRounds?: number | undefined;
   };
   /** Rounds per workflow run before `continueAsNew`. */
   readonly roundsPerRun: number;
-  /** Lab experiments for qualifying candidates (optional; `workflows/lab-config.ts`). */
+  /** Lab experiments for qualifying candidates (optional; `lab-config.ts`). */
   readonly lab?: LabConfig | undefined;
 }
