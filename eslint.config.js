@@ -65,8 +65,40 @@ export default tseslint.config(
     },
   },
   {
-    // Arrows point downhill: nothing below the workflows imports them (shared types live in contracts/).
-    files: ['activities/**/*.ts', 'db/**/*.ts', 'models/**/*.ts', 'crystal/**/*.ts', 'contracts/**/*.ts'],
+    // Arrows point downhill: the rooms below the activities (dft, campaign, lab, db, models,
+    // crystal, contracts) import none of workflows/, activities/ or cli/; shared types live in contracts/.
+    files: [
+      'dft/**/*.ts',
+      'campaign/**/*.ts',
+      'lab/**/*.ts',
+      'db/**/*.ts',
+      'models/**/*.ts',
+      'crystal/**/*.ts',
+      'contracts/**/*.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/workflows/*', '**/workflows'],
+              message: 'Only workflows/ and cli/ import workflows/: move shared types to contracts/.',
+            },
+            { group: ['**/cli/*'], message: 'Only cli/ imports cli/.' },
+            {
+              group: ['**/activities/*', '**/activities'],
+              message:
+                'Only workflows (as types), cli/ and activities/ import activities/: activities sit on top of the rooms.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Activities are thin over the rooms: they never import workflows/ or cli/.
+    files: ['activities/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -93,6 +125,9 @@ export default tseslint.config(
             {
               group: [
                 '**/activities/*',
+                '**/dft/*',
+                '**/campaign/*',
+                '**/lab/*',
                 '**/db/*',
                 '**/models/*',
                 '**/cli/*',
@@ -116,7 +151,16 @@ export default tseslint.config(
           patterns: [
             ...ioModules.map((group) => ({ group: [group], message: 'contracts/ does no I/O.' })),
             {
-              group: ['**/activities/*', '**/db/*', '**/models/*', '**/cli/*', '**/workflows/*'],
+              group: [
+                '**/activities/*',
+                '**/dft/*',
+                '**/campaign/*',
+                '**/lab/*',
+                '**/db/*',
+                '**/models/*',
+                '**/cli/*',
+                '**/workflows/*',
+              ],
               message: 'contracts/ imports only crystal/ and libraries.',
             },
           ],

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { findPostgresBin } from './stack/postgres-server.js';
 import { findTemporalBinary } from './stack/temporal-binary.js';
 import { pseudoDir, REPO_ROOT } from './paths.js';
-import { checkVaspSetup, VASP_SETUP_FIX } from '../activities/dft/vasp/vasp-setup.js';
+import { checkVaspSetup, VASP_SETUP_FIX } from '../dft/vasp/vasp-setup.js';
 
 export interface ComponentStatus {
   readonly name: string;

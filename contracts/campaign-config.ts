@@ -1,7 +1,7 @@
 /**
  * The campaign configuration as the workflow sees it: plain, readonly JSON (STYLE.md D1), types
  * only so workflow code may import it. The zod schema that produces it, with the error messages
- * and the checks against models and pseudopotentials, is `activities/campaign/config.ts`; the JSON
+ * and the checks against models and pseudopotentials, is `campaign/campaign-config.ts`; the JSON
  * Schema for editors is `contracts/campaign-config.schema.json`.
  */
 
@@ -19,7 +19,7 @@ export const AcquisitionStrategy = {
 export type AcquisitionStrategy = (typeof AcquisitionStrategy)[keyof typeof AcquisitionStrategy];
 
 /**
- * Upper bounds of a campaign configuration, shared by the schema (`activities/campaign/config.ts`)
+ * Upper bounds of a campaign configuration, shared by the schema (`campaign/campaign-config.ts`)
  * and the workflow's `setBudget` validator: a typo like `rounds: 1e9` or a budget of 1e300 is
  * refused with the limit instead of looping or overflowing.
  */

@@ -1,6 +1,6 @@
 /**
  * The `lab` section of a campaign configuration as workflows see it: plain, readonly JSON, types
- * only. The zod schema with defaults and messages is `activities/lab/lab-config.ts`; what each
+ * only. The zod schema with defaults and messages is `lab/lab-config.ts`; what each
  * step does with it is `workflows/lab-experiment.ts` and `activities/lab/README.md`.
  */
 

@@ -46,7 +46,7 @@ import { dftElementalReference, dftReferenceWorkflowId } from './dft-reference.j
 export interface DiscoveryCampaignInput {
   /** Also the workflow id (W9), e.g. 'campaign-si-2026-11-28'. */
   readonly campaignId: string;
-  /** Validated by `activities/campaign/config.ts` before the start; small, plain JSON. */
+  /** Validated by `campaign/campaign-config.ts` before the start; small, plain JSON. */
   readonly config: CampaignConfig;
   /** Set by `continueAsNew` only. */
   readonly carried?: CarriedCampaignState;

@@ -5,7 +5,7 @@
  * broken engine setup are not retried; infrastructure trouble is (retry-policies.ts).
  */
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
-import type { DftActivities } from '../activities/dft-calculation.js';
+import type { DftActivities } from '../activities/dft/dft-activities.js';
 import { outageTolerantRetry } from './retry-policies.js';
 
 export const dftActivity = proxyActivities<DftActivities>({

@@ -6,7 +6,7 @@
  * its reason; cancellation (stop --cancel) reaches the activity, which kills pw.x and stores the
  * row as `failed` with reason `cancelled`.
  */
-import type { DftCalculationSummary } from '../activities/dft-calculation.js';
+import type { DftCalculationSummary } from '../activities/dft/dft-activities.js';
 import type { CampaignConfig } from '../contracts/campaign-config.js';
 import { dftActivity } from './dft-activity.js';
 

@@ -5,7 +5,7 @@
  * level of theory and element, not by campaign: however many campaigns or retries ask for it,
  * there is one `dft_calculations` row, shared by every campaign at that level of theory.
  */
-import type { DftCalculationSummary } from '../activities/dft-calculation.js';
+import type { DftCalculationSummary } from '../activities/dft/dft-activities.js';
 import type { CampaignConfig } from '../contracts/campaign-config.js';
 import { dftActivity } from './dft-activity.js';
 

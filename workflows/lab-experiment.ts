@@ -6,7 +6,7 @@
  * 2. operator approval, when `lab.approval.required`: the `approve`/`reject` signals
  *    (`matdisc lab approve|reject ID`); no decision within `lab.approval.timeout` → `timed_out`;
  * 3. take a device (`acquireLabDevice`): busy → the activity's retry policy waits, up to
- *    `lab.timeouts.deviceWait` → `timed_out`; the device is held under a lease (device-lock.ts);
+ *    `lab.timeouts.deviceWait` → `timed_out`; the device is held under a lease (db/lab-devices.ts);
  * 4. run the job (`lab.<plugin>.runJob`): async completion, so nothing runs while the robot works;
  *    the robot's reports (callback or poll) heartbeat it within `lab.timeouts.progress`; a failed
  *    job the plugin calls retryable is submitted again, `lab.retry.maxAttempts` jobs at most;

@@ -1,7 +1,7 @@
 /**
  * DFT elemental references: the energy per atom μ_el of each element's ground-state structure
  * (`elemental-ground-states.ts`), computed at the campaign's DFT level of theory (engine,
- * functional and pseudopotentials, cutoffs, k-point density, smearing: `dft-level-of-theory.ts`)
+ * functional and pseudopotentials, cutoffs, k-point density, smearing: `dft/level-of-theory.ts`)
  * so that DFT formation energies compare like with like (DESIGN.md, Conventions).
  *
  * - One calculation per (level of theory, element), ever: the `dft_calculations` row is keyed
@@ -20,11 +20,11 @@ import type { Database } from '../../db/database.js';
 import { structureFromRow, structureRow } from '../../db/structure-row.js';
 import type { Structure } from '../../crystal/structure.js';
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
-import { engineFor } from '../dft/engine-registry.js';
-import { dftLevelOfTheory } from '../dft-level-of-theory.js';
+import { engineFor } from '../../dft/engine-registry.js';
+import { dftLevelOfTheory } from '../../dft/level-of-theory.js';
 import { campaignConfig, type CampaignActivityDependencies } from './campaign-context.js';
-import { campaignElements } from './config.js';
-import { elementalGroundState } from './elemental-ground-states.js';
+import { campaignElements } from '../../campaign/campaign-config.js';
+import { elementalGroundState } from '../../campaign/elemental-ground-states.js';
 
 /** The calculation of every elemental reference: relax cell and positions at the level of theory. */
 export const DFT_REFERENCE_CALCULATION = 'vc-relax';
@@ -37,7 +37,7 @@ export const DFT_REFERENCE_CALCULATION = 'vc-relax';
 export const dftReferenceKey = (levelOfTheory: string, element: string, retry = 0) =>
   `dft-reference:${levelOfTheory}:${element}${retry > 0 ? `:retry-${retry}` : ''}`;
 
-/** Reason of a calculation cancelled by `stop --cancel` (activities/dft-calculation.ts). */
+/** Reason of a calculation cancelled by `stop --cancel` (activities/dft/dft-activities.ts). */
 const CANCELLED = 'cancelled';
 
 interface ReferenceRow {

@@ -23,7 +23,7 @@ import {
   type CampaignActivityDependencies,
   type RoundRef,
 } from './campaign-context.js';
-import { prototypeSample } from './prototypes.js';
+import { prototypeSample } from '../../models/prototypes/prototype-generator.js';
 
 /** The generator name that selects {@link prototypeSample} instead of an ONNX model. */
 export const PROTOTYPE_GENERATOR = 'prototypes';

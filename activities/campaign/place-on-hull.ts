@@ -30,8 +30,8 @@ import {
   type CampaignActivityDependencies,
   type RoundRef,
 } from './campaign-context.js';
-import { campaignElements } from './config.js';
-import { elementalPrototypes } from './prototypes.js';
+import { campaignElements } from '../../campaign/campaign-config.js';
+import { elementalPrototypes } from '../../models/prototypes/prototype-generator.js';
 
 export interface PlaceOnHullResult {
   readonly placed: number;

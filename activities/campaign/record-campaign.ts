@@ -17,7 +17,7 @@ import {
   checkCampaignResources,
   parseCampaignConfig,
   validateCampaignId,
-} from './config.js';
+} from '../../campaign/campaign-config.js';
 
 export interface RecordCampaignInput {
   readonly campaignId: string;

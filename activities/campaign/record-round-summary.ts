@@ -30,7 +30,7 @@ import {
   type CampaignActivityDependencies,
   type RoundRef,
 } from './campaign-context.js';
-import { campaignElements } from './config.js';
+import { campaignElements } from '../../campaign/campaign-config.js';
 import { readDftReferences, type DftReferenceState } from './dft-references.js';
 import {
   compositionOf,
@@ -39,7 +39,7 @@ import {
   meanAbsoluteError,
   mlipFormationEnergyPerAtom,
   type DftStability,
-} from './dft-stability.js';
+} from '../../campaign/dft-stability.js';
 
 /** Default of `stability.dftConfirmedMaxEAboveHullEvPerAtom` (configurations stored before it existed). */
 const DEFAULT_CONFIRMED_MAX_E_ABOVE_HULL = 0.025;

@@ -8,8 +8,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Database } from '../../db/database.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import type { LabExperimentStatus } from '../../contracts/lab-status.js';
-import { acquireDevice, releaseDevice } from './device-lock.js';
-import { FINAL_LAB_STATUSES, loadExperiment, type LabRequestColumn } from './lab-experiment-row.js';
+import { acquireDevice, releaseDevice } from '../../db/lab-devices.js';
+import { FINAL_LAB_STATUSES, loadExperiment, type LabRequestColumn } from '../../db/lab-experiments.js';
 import { createSelectForLab } from './select-for-lab.js';
 
 export interface LabActivityDependencies {

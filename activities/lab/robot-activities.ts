@@ -14,10 +14,10 @@ import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/act
 import type { Database } from '../../db/database.js';
 import { structureFromRow } from '../../db/structure-row.js';
 import { labActivityType } from '../../contracts/lab-config.js';
-import type { LabCompleter } from './lab-completer.js';
-import { FINAL_LAB_STATUSES, loadExperiment, setJobState } from './lab-experiment-row.js';
-import { LabJobStatusSchema, LabRequestRejected, type LabStructure } from './lab-plugin.js';
-import type { LoadedLabPlugin } from './load-lab-plugin.js';
+import type { LabCompleter } from '../../lab/lab-completer.js';
+import { FINAL_LAB_STATUSES, loadExperiment, setJobState } from '../../db/lab-experiments.js';
+import { LabJobStatusSchema, LabRequestRejected, type LabStructure } from '../../lab/lab-plugin.js';
+import type { LoadedLabPlugin } from '../../lab/load-lab-plugin.js';
 
 export interface RunLabJobInput {
   readonly experimentId: string;

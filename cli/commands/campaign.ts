@@ -30,7 +30,7 @@ async function temporalClient() {
  */
 async function startCampaign(file: string, id: string | undefined): Promise<string> {
   const { checkConfigFileSize, loadCampaignConfig, validateCampaignId } =
-    await import('../../activities/campaign/config.js');
+    await import('../../campaign/campaign-config.js');
   checkConfigFileSize((await stat(file)).size, file);
   const config = await loadCampaignConfig(await readFile(file, 'utf8'), { pseudoDir: pseudoDir() });
   if (id !== undefined) validateCampaignId(id, '--id');

@@ -21,12 +21,12 @@ export function registerDemo(program: Command): void {
     .action(async (opts: { dataDir?: string; json?: boolean; generator?: string }) => {
       const { Client, Connection } = await import('@temporalio/client');
       const { discoveryCampaign } = await import('../../workflows/campaign.js');
-      const { checkCampaignResources } = await import('../../activities/campaign/config.js');
+      const { checkCampaignResources } = await import('../../campaign/campaign-config.js');
       const { chooseDemoGenerator, demoCampaignConfig } = await import('../demo/demo-campaign.js');
       const { stageTimings } = await import('../demo/stage-timings.js');
       const { dataDir } = await import('../stack/data-dir.js');
       const { startEmbeddedStack } = await import('../stack/embedded-stack.js');
-      const { WORKFLOW_TASK_QUEUE } = await import('../worker.js');
+      const { WORKFLOW_TASK_QUEUE } = await import('../start-workers.js');
       const started = Date.now();
       const generator = await chooseDemoGenerator(opts.generator);
       log(`generator: ${generator.note}`);

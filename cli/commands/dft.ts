@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { constants } from 'node:os';
-import { DEFAULT_MAX_DFT_SITES, MAX_DFT_SITES_ENV } from '../../activities/dft/size-limit.js';
+import { DEFAULT_MAX_DFT_SITES, MAX_DFT_SITES_ENV } from '../../dft/size-limit.js';
 import { pseudoDir } from '../paths.js';
 import { log, printError, printResult } from '../output.js';
 
@@ -40,9 +40,9 @@ export function registerDft(program: Command): void {
     )
     .action(async (file: string, opts: DftOptions) => {
       const { readStructureFile } = await import('../../crystal/io/read-structure-file.js');
-      const { engineFor, launcherFor } = await import('../../activities/dft/engine-registry.js');
-      const { runCalculation } = await import('../../activities/dft/run-calculation.js');
-      const { checkDftSize, maxDftSites } = await import('../../activities/dft/size-limit.js');
+      const { engineFor, launcherFor } = await import('../../dft/engine-registry.js');
+      const { runCalculation } = await import('../../dft/run-calculation.js');
+      const { checkDftSize, maxDftSites } = await import('../../dft/size-limit.js');
       const { dataDir } = await import('../stack/data-dir.js');
       const { join, basename } = await import('node:path');
       if (!['scf', 'relax', 'vc-relax'].includes(opts.calculation)) {

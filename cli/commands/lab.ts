@@ -68,7 +68,7 @@ export function registerLab(program: Command): void {
     .action(async (structureId: string, opts: { config: string; campaign?: string; json?: boolean }) => {
       const { readFile } = await import('node:fs/promises');
       const { parse } = await import('yaml');
-      const { LabConfigSchema } = await import('../../activities/lab/lab-config.js');
+      const { LabConfigSchema } = await import('../../lab/lab-config.js');
       const parsed = LabConfigSchema.safeParse(parse(await readFile(opts.config, 'utf8')));
       if (!parsed.success)
         throw new Error(
@@ -169,12 +169,12 @@ export function registerLab(program: Command): void {
 
   lab
     .command('simulator')
-    .description('run the example robot simulator (activities/lab/examples/http-robot)')
+    .description('run the example robot simulator (lab/examples/http-robot)')
     .option('--port <port>', 'port', '8787')
     .option('--duration-ms <ms>', 'run time of a job', '5000')
     .option('--failure-rate <p>', 'probability a job fails (retryable)', '0')
     .action(async (opts: { port: string; durationMs: string; failureRate: string }) => {
-      const { RobotSimulator } = await import('../../activities/lab/examples/http-robot/simulator.js');
+      const { RobotSimulator } = await import('../../lab/examples/http-robot/simulator.js');
       const sim = await RobotSimulator.start({
         port: Number(opts.port),
         durationMs: Number(opts.durationMs),

@@ -28,7 +28,7 @@ interface WorkerCommandOptions {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 async function labOptions(opts: WorkerCommandOptions) {
-  const { loadLabPlugins } = await import('../../activities/lab/load-lab-plugin.js');
+  const { loadLabPlugins } = await import('../../lab/load-lab-plugin.js');
   const plugins = await loadLabPlugins(opts.plugin, opts.pluginSettings);
   const port = opts.labCallbackPort === undefined ? undefined : Number(opts.labCallbackPort);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
@@ -74,7 +74,7 @@ export function registerWorker(program: Command): void {
         );
       const { Database } = await import('../../db/database.js');
       const { dataDir } = await import('../stack/data-dir.js');
-      const { startWorkers } = await import('../worker.js');
+      const { startWorkers } = await import('../start-workers.js');
       const db = await Database.connect({ url });
       const lab = queues.includes('lab') ? await labOptions(opts) : undefined;
       const workers = await startWorkers({

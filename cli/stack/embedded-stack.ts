@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Database } from '../../db/database.js';
 import { migrate } from '../../db/migrate.js';
-import { startWorkers, TASK_QUEUES, type RunningWorkers, type TaskQueue } from '../worker.js';
+import { startWorkers, TASK_QUEUES, type RunningWorkers, type TaskQueue } from '../start-workers.js';
 import { dataDir } from './data-dir.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { TemporalDevServer } from './temporal-dev-server.js';

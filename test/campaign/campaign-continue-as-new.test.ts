@@ -10,7 +10,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
+import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
 import { discoveryCampaign, type DiscoveryCampaignInput } from '../../workflows/campaign.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { siliconCampaign } from './fixtures.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
+import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { campaignStatusQuery, pauseSignal, resumeSignal } from '../../workflows/campaign-messages.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WORKFLOW_TASK_QUEUE } from '../../cli/worker.js';
+import { WORKFLOW_TASK_QUEUE } from '../../cli/start-workers.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { lockHolder, poll, waitForBackendGone, waitForBlockedQuery } from './blocked-query.js';

@@ -11,7 +11,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WORKFLOW_TASK_QUEUE } from '../../cli/worker.js';
+import { WORKFLOW_TASK_QUEUE } from '../../cli/start-workers.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { siliconCampaign } from './fixtures.js';

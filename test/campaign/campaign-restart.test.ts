@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../cli/stack/free-port.js';
 import { PostgresServer } from '../../cli/stack/postgres-server.js';
 import { TemporalDevServer } from '../../cli/stack/temporal-dev-server.js';
-import { WORKFLOW_TASK_QUEUE } from '../../cli/worker.js';
+import { WORKFLOW_TASK_QUEUE } from '../../cli/start-workers.js';
 import { Database } from '../../db/database.js';
 import { migrate } from '../../db/migrate.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';

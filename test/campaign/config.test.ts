@@ -6,7 +6,7 @@ import {
   campaignConfigJsonSchema,
   checkCampaignResources,
   parseCampaignText,
-} from '../../activities/campaign/config.js';
+} from '../../campaign/campaign-config.js';
 import { MORSE, siliconCampaign } from './fixtures.js';
 
 const minimal = `

@@ -4,9 +4,9 @@
  * cancelled job is killed like pw.x itself, and a SLURM job keeps its delay on the node when the
  * worker that submitted it dies.
  */
-import { LocalLauncher } from '../../activities/dft/launchers/local.js';
-import { SlurmLauncher, type SlurmLauncherConfig } from '../../activities/dft/launchers/slurm.js';
-import type { JobSpec } from '../../activities/dft/launcher.js';
+import { LocalLauncher } from '../../dft/launchers/local.js';
+import { SlurmLauncher, type SlurmLauncherConfig } from '../../dft/launchers/slurm.js';
+import type { JobSpec } from '../../dft/launcher.js';
 
 const delayed = (job: JobSpec, delayS: number): JobSpec => ({
   ...job,

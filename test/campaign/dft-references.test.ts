@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RoundSummary } from '../../activities/campaign/record-round-summary.js';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
+import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { siliconCampaign } from './fixtures.js';

@@ -4,18 +4,15 @@
  * check that rejects elements without a DFT reference.
  */
 import { describe, expect, it } from 'vitest';
-import { checkCampaignResources, CampaignConfigError } from '../../activities/campaign/config.js';
+import { checkCampaignResources, CampaignConfigError } from '../../campaign/campaign-config.js';
 import {
   compositionOf,
   dftStability,
   forceMaeEvPerA,
   meanAbsoluteError,
   mlipFormationEnergyPerAtom,
-} from '../../activities/campaign/dft-stability.js';
-import {
-  elementalGroundState,
-  elementsWithoutGroundState,
-} from '../../activities/campaign/elemental-ground-states.js';
+} from '../../campaign/dft-stability.js';
+import { elementalGroundState, elementsWithoutGroundState } from '../../campaign/elemental-ground-states.js';
 import { Structure } from '../../crystal/structure.js';
 import { siliconCampaign } from './fixtures.js';
 

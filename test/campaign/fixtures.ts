@@ -6,7 +6,7 @@
  * (test profile) to seconds per calculation.
  */
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
-import { parseCampaignConfig } from '../../activities/campaign/config.js';
+import { parseCampaignConfig } from '../../campaign/campaign-config.js';
 
 export const MORSE = 'test/mlip/fixtures/morse-committee.onnx';
 

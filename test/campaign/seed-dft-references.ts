@@ -7,8 +7,8 @@
  * element): nothing these tests check depends on them.
  */
 import { campaignDftLevel, dftReferenceKey } from '../../activities/campaign/dft-references.js';
-import { elementalGroundState } from '../../activities/campaign/elemental-ground-states.js';
-import { campaignElements } from '../../activities/campaign/config.js';
+import { elementalGroundState } from '../../campaign/elemental-ground-states.js';
+import { campaignElements } from '../../campaign/campaign-config.js';
 import type { Database } from '../../db/database.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import { structureRow } from '../../db/structure-row.js';

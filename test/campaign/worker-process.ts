@@ -8,7 +8,7 @@
  *
  *   node --import tsx test/campaign/worker-process.ts
  */
-import { startWorkers } from '../../cli/worker.js';
+import { startWorkers } from '../../cli/start-workers.js';
 import { Database } from '../../db/database.js';
 import { DelayedLauncher, DelayedSlurmLauncher } from './delayed-launcher.js';
 

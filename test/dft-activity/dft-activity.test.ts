@@ -15,7 +15,7 @@ import {
   createDftActivities,
   type DftCalculationInput,
   type DftCalculationSummary,
-} from '../../activities/dft-calculation.js';
+} from '../../activities/dft/dft-activities.js';
 import { Structure } from '../../crystal/structure.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import { structureRow } from '../../db/structure-row.js';

@@ -1,7 +1,7 @@
 /**
  * Calculations the campaign's DFT activity refuses are stored outcomes with their reasons, not
  * exceptions that Temporal retries for half an hour while the row says `running` with no
- * attempts: a cell above the size limit (`activities/dft/size-limit.ts`), and a work directory
+ * attempts: a cell above the size limit (`dft/size-limit.ts`), and a work directory
  * that cannot be written (here a regular file where the `dft/` folder must be: the tests run as
  * root, which chmod does not stop). pw.x never starts.
  */
@@ -15,7 +15,7 @@ import {
   createDftActivities,
   type DftCalculationInput,
   type DftCalculationSummary,
-} from '../../activities/dft-calculation.js';
+} from '../../activities/dft/dft-activities.js';
 import { supercell } from '../../crystal/supercell.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import { structureRow } from '../../db/structure-row.js';

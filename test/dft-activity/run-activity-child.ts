@@ -3,7 +3,7 @@
  * kills it with SIGKILL mid-job. argv: databaseUrl, workRoot, JSON input.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createDftActivities } from '../../activities/dft-calculation.js';
+import { createDftActivities } from '../../activities/dft/dft-activities.js';
 import { Database } from '../../db/database.js';
 
 const [url, workRoot, inputJson] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Attempt, AttemptChange, AttemptOutcome, DftResult } from '../../activities/dft/engine.js';
-import { handleQeFailure } from '../../activities/dft/qe/handlers.js';
-import { QeProfile } from '../../activities/dft/qe/profiles.js';
+import type { Attempt, AttemptChange, AttemptOutcome, DftResult } from '../../dft/engine.js';
+import { handleQeFailure } from '../../dft/qe/qe-handlers.js';
+import { QeProfile } from '../../dft/qe/profiles.js';
 import { siliconDiamond } from './helpers.js';
 
 const si = siliconDiamond(5.43);

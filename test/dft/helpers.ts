@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Mat3, Vec3 } from '../../crystal/lattice.js';
 import { Structure } from '../../crystal/structure.js';
-import { BOHR_IN_A } from '../../activities/dft/qe/qe-units.js';
+import { BOHR_IN_A } from '../../dft/qe/qe-units.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const pseudoDir =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dot, inverse3, Lattice, norm, type Mat3 } from '../../crystal/lattice.js';
-import { monkhorstPackGrid, reciprocalLattice } from '../../activities/dft/qe/kpoints.js';
+import { monkhorstPackGrid, reciprocalLattice } from '../../dft/qe/kpoints.js';
 import { fcc } from './helpers.js';
 
 /** ASE's kptdensity2monkhorstpack (even=False), written out: 2π·|row i of inv(cell)ᵀ|·density. */

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineSetupError } from '../../activities/dft/errors.js';
-import { runJob, type Launcher } from '../../activities/dft/launcher.js';
-import { LocalLauncher } from '../../activities/dft/launchers/local.js';
-import { processTree } from '../../activities/dft/launchers/process-tree.js';
+import { EngineSetupError } from '../../dft/errors.js';
+import { runJob, type Launcher } from '../../dft/launcher.js';
+import { LocalLauncher } from '../../dft/launchers/local.js';
+import { processTree } from '../../dft/launchers/process-tree.js';
 import { repoRoot } from './helpers.js';
 
 const launcher = new LocalLauncher({ killGraceMs: 500 });
@@ -75,7 +75,7 @@ describe('LocalLauncher', () => {
   });
 
   it('kills running jobs when the worker process exits', { timeout: 60_000 }, async () => {
-    const module = join(repoRoot, 'activities/dft/launchers/local.ts');
+    const module = join(repoRoot, 'dft/launchers/local.ts');
     const script = join(dir, 'worker.mts');
     await writeFile(
       script,

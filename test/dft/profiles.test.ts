@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EngineInputError } from '../../activities/dft/errors.js';
-import { QeProfile } from '../../activities/dft/qe/profiles.js';
+import { EngineInputError } from '../../dft/errors.js';
+import { QeProfile } from '../../dft/qe/profiles.js';
 
 describe('QeProfile', () => {
   it('loads the named sets', () => {

@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fortranReal, renderPwInput } from '../../activities/dft/qe/pw-input.js';
-import { resolvePwInput } from '../../activities/dft/qe/pw-parameters.js';
-import { QeProfile } from '../../activities/dft/qe/profiles.js';
-import { loadSssp } from '../../activities/dft/qe/sssp.js';
-import { EngineInputError } from '../../activities/dft/errors.js';
+import { fortranReal, renderPwInput } from '../../dft/qe/pw-input.js';
+import { resolvePwInput } from '../../dft/qe/pw-parameters.js';
+import { QeProfile } from '../../dft/qe/profiles.js';
+import { loadSssp } from '../../dft/qe/sssp.js';
+import { EngineInputError } from '../../dft/errors.js';
 import { Structure } from '../../crystal/structure.js';
 import { fcc, fixturesDir, magnesiumOxide, pseudoDir, siliconDiamond } from './helpers.js';
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Lattice, type Vec3 } from '../../crystal/lattice.js';
-import { OutputParseError } from '../../activities/dft/errors.js';
-import { parsePwOutput, parseQeDuration, toDftResult } from '../../activities/dft/qe/pw-output.js';
-import { EV_PER_A3_IN_KBAR, RY_IN_EV } from '../../activities/dft/qe/qe-units.js';
+import { OutputParseError } from '../../dft/errors.js';
+import { parsePwOutput, parseQeDuration, toDftResult } from '../../dft/qe/pw-output.js';
+import { EV_PER_A3_IN_KBAR, RY_IN_EV } from '../../dft/qe/qe-units.js';
 import { displacedSilicon, fixturesDir, siliconDiamond } from './helpers.js';
 
 const fixture = (name: string) => readFileSync(join(fixturesDir, name), 'utf8');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePwProgress, PwProgressTracker } from '../../activities/dft/qe/pw-progress.js';
-import { RY_IN_EV } from '../../activities/dft/qe/qe-units.js';
+import { parsePwProgress, PwProgressTracker } from '../../dft/qe/pw-progress.js';
+import { RY_IN_EV } from '../../dft/qe/qe-units.js';
 import { fixturesDir } from './helpers.js';
 
 const text = readFileSync(join(fixturesDir, 'si-vc-relax.out'), 'utf8');

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Structure } from '../../crystal/structure.js';
-import { LocalLauncher } from '../../activities/dft/launchers/local.js';
-import { QeProfile } from '../../activities/dft/qe/profiles.js';
-import { QeTemplate } from '../../activities/dft/qe/qe-template.js';
-import { RY_IN_EV } from '../../activities/dft/qe/qe-units.js';
-import { runCalculation } from '../../activities/dft/run-calculation.js';
+import { LocalLauncher } from '../../dft/launchers/local.js';
+import { QeProfile } from '../../dft/qe/profiles.js';
+import { QeTemplate } from '../../dft/qe/qe-template.js';
+import { RY_IN_EV } from '../../dft/qe/qe-units.js';
+import { runCalculation } from '../../dft/run-calculation.js';
 import {
   celldmToA,
   displacedSilicon,

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalLauncher } from '../../activities/dft/launchers/local.js';
-import { QeProfile } from '../../activities/dft/qe/profiles.js';
-import { QeTemplate } from '../../activities/dft/qe/qe-template.js';
-import { runCalculation } from '../../activities/dft/run-calculation.js';
+import { LocalLauncher } from '../../dft/launchers/local.js';
+import { QeProfile } from '../../dft/qe/profiles.js';
+import { QeTemplate } from '../../dft/qe/qe-template.js';
+import { runCalculation } from '../../dft/run-calculation.js';
 import { Structure } from '../../crystal/structure.js';
 import { pseudoDir, siliconDiamond } from './helpers.js';
 

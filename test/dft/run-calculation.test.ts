@@ -5,11 +5,11 @@ import { access, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineInputError } from '../../activities/dft/errors.js';
-import { LocalLauncher } from '../../activities/dft/launchers/local.js';
-import { QeProfile } from '../../activities/dft/qe/profiles.js';
-import { QeTemplate } from '../../activities/dft/qe/qe-template.js';
-import { runCalculation, type DftProgress } from '../../activities/dft/run-calculation.js';
+import { EngineInputError } from '../../dft/errors.js';
+import { LocalLauncher } from '../../dft/launchers/local.js';
+import { QeProfile } from '../../dft/qe/profiles.js';
+import { QeTemplate } from '../../dft/qe/qe-template.js';
+import { runCalculation, type DftProgress } from '../../dft/run-calculation.js';
 import { magnesiumOxide, pseudoDir, pwProcessesUnder, siliconDiamond } from './helpers.js';
 
 const qe = new QeTemplate({ pseudoDir });

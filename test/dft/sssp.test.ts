@@ -2,8 +2,8 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineInputError, EngineSetupError } from '../../activities/dft/errors.js';
-import { cutoffsFor, loadSssp, pseudopotentialsFor } from '../../activities/dft/qe/sssp.js';
+import { EngineInputError, EngineSetupError } from '../../dft/errors.js';
+import { cutoffsFor, loadSssp, pseudopotentialsFor } from '../../dft/qe/sssp.js';
 import { pseudoDir } from './helpers.js';
 
 describe('SSSP library', () => {

@@ -5,7 +5,7 @@
  * e_above_hull where stored and by the MLIP prediction where not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireDevice, releaseDevice, renewDeviceLease } from '../../activities/lab/device-lock.js';
+import { acquireDevice, releaseDevice, renewDeviceLease } from '../../db/lab-devices.js';
 import { createLabActivities } from '../../activities/lab/lab-activities.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { seedCandidates } from './lab-fixtures.js';

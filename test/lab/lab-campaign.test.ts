@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../cli/stack/free-port.js';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
+import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
 import { discoveryCampaign } from '../../workflows/campaign.js';
 import { labExperimentWorkflowId } from '../../workflows/lab-experiment.js';
 import type { LabExperimentSummary } from '../../activities/lab/lab-activities.js';

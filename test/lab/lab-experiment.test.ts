@@ -1,7 +1,7 @@
 /**
  * `labExperiment` on real components: the Temporal dev server, PostgreSQL, the example robot
  * simulator as its own process and a lab worker process started as an operator would
- * (`matdisc worker --queues lab --plugin activities/lab/examples/http-robot/plugin.ts`). Workflows
+ * (`matdisc worker --queues lab --plugin lab/examples/http-robot/plugin.ts`). Workflows
  * run on an in-process `cpu` worker. Simulator jobs take about a second.
  */
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { registerLab } from '../../cli/commands/lab.js';
 import { freePort } from '../../cli/stack/free-port.js';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/worker.js';
+import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
 import type { LabConfig } from '../../contracts/lab-config.js';
 import { labExperiment, labExperimentWorkflowId } from '../../workflows/lab-experiment.js';
 import { labExperimentStatusQuery, rejectSignal } from '../../workflows/lab-messages.js';

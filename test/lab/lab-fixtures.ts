@@ -6,13 +6,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseLabConfig } from '../../activities/lab/lab-config.js';
+import { parseLabConfig } from '../../lab/lab-config.js';
 import type { Database } from '../../db/database.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import type { LabConfig } from '../../contracts/lab-config.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-export const HTTP_ROBOT_PLUGIN = join(ROOT, 'activities/lab/examples/http-robot/plugin.ts');
+export const HTTP_ROBOT_PLUGIN = join(ROOT, 'lab/examples/http-robot/plugin.ts');
 
 export interface Proc {
   readonly child: ChildProcess;
@@ -71,7 +71,7 @@ function spawnUntil(
 export async function startSimulator(options: { durationMs?: number; progressEveryMs?: number } = {}) {
   const { p, match } = await spawnUntil(
     [
-      join(ROOT, 'activities/lab/examples/http-robot/simulator.ts'),
+      join(ROOT, 'lab/examples/http-robot/simulator.ts'),
       '--port',
       '0',
       '--duration-ms',

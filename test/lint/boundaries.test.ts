@@ -34,7 +34,15 @@ const refused: [string, string][] = [
   ['workflows/x.ts', "import { Database } from '../db/database.js';"],
   ['workflows/x.ts', "import pg from 'pg';"],
   ['workflows/x.ts', "import { readFileSync } from 'node:fs';"],
-  ['activities/x.ts', "import { startWorkers } from '../cli/worker.js';"],
+  ['activities/x.ts', "import { startWorkers } from '../cli/start-workers.js';"],
+  ['dft/x.ts', "import { createDftActivities } from '../activities/dft/dft-activities.js';"],
+  ['dft/qe/x.ts', "import type { CampaignStateSummary } from '../../workflows/campaign-messages.js';"],
+  ['campaign/x.ts', "import { createCampaignActivities } from '../activities/campaign/index.js';"],
+  ['lab/x.ts', "import { createLabActivities } from '../activities/lab/index.js';"],
+  ['db/x.ts', "import { createDftActivities } from '../activities/dft/dft-activities.js';"],
+  ['models/potential/x.ts', "import { startWorkers } from '../../cli/start-workers.js';"],
+  ['crystal/x.ts', "import { runCalculation } from '../dft/run-calculation.js';"],
+  ['workflows/x.ts', "import { runCalculation } from '../dft/run-calculation.js';"],
 ];
 
 const allowed: [string, string][] = [
@@ -46,6 +54,9 @@ const allowed: [string, string][] = [
   ['crystal/x.ts', "import { Lattice } from './lattice.js';"],
   ['contracts/x.ts', "import { Composition } from '../crystal/composition.js';"],
   ['cli/x.ts', "import { discoveryCampaign } from '../workflows/campaign.js';"],
+  ['activities/dft/x.ts', "import { runCalculation } from '../../dft/run-calculation.js';"],
+  ['campaign/x.ts', "import { loadSssp } from '../dft/qe/sssp.js';"],
+  ['lab/x.ts', "import type { Database } from '../db/database.js';"],
 ];
 
 describe('layer boundaries', () => {
@@ -61,6 +72,9 @@ describe('layer boundaries', () => {
     const results = await eslint.lintFiles([
       'workflows',
       'activities',
+      'dft',
+      'campaign',
+      'lab',
       'db',
       'models',
       'crystal',

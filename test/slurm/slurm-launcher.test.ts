@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineSetupError } from '../../activities/dft/errors.js';
-import { runJob } from '../../activities/dft/launcher.js';
-import { SlurmLauncher } from '../../activities/dft/launchers/slurm.js';
-import { SBATCH_SCRIPT_NAME } from '../../activities/dft/launchers/slurm-script.js';
+import { EngineSetupError } from '../../dft/errors.js';
+import { runJob } from '../../dft/launcher.js';
+import { SlurmLauncher } from '../../dft/launchers/slurm.js';
+import { SBATCH_SCRIPT_NAME } from '../../dft/launchers/slurm-script.js';
 import {
   jobDirectory,
   REPO_ROOT,

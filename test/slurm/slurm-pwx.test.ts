@@ -9,8 +9,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SlurmLauncher } from '../../activities/dft/launchers/slurm.js';
-import { SBATCH_SCRIPT_NAME } from '../../activities/dft/launchers/slurm-script.js';
+import { SlurmLauncher } from '../../dft/launchers/slurm.js';
+import { SBATCH_SCRIPT_NAME } from '../../dft/launchers/slurm-script.js';
 import { jobDirectory, removeJobDirectories, startSlurmCluster } from './cluster.js';
 
 const PSEUDO_DIR =

@@ -4,8 +4,8 @@
  * No cluster needed.
  */
 import { describe, expect, it } from 'vitest';
-import { EngineSetupError } from '../../activities/dft/errors.js';
-import { SlurmLauncher, SlurmLauncherConfig } from '../../activities/dft/launchers/slurm.js';
+import { EngineSetupError } from '../../dft/errors.js';
+import { SlurmLauncher, SlurmLauncherConfig } from '../../dft/launchers/slurm.js';
 import {
   directivePath,
   formatSlurmTime,
@@ -13,13 +13,8 @@ import {
   shellCommand,
   shellQuote,
   stdoutPathFromScript,
-} from '../../activities/dft/launchers/slurm-script.js';
-import {
-  parseElapsed,
-  parseSacct,
-  parseScontrolJob,
-  slurmJobExit,
-} from '../../activities/dft/launchers/slurm-state.js';
+} from '../../dft/launchers/slurm-script.js';
+import { parseElapsed, parseSacct, parseScontrolJob, slurmJobExit } from '../../dft/launchers/slurm-state.js';
 
 describe('batch script', () => {
   it('renders directives, env and an exec line', () => {

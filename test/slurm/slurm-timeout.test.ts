@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SlurmLauncher } from '../../activities/dft/launchers/slurm.js';
-import { SBATCH_SCRIPT_NAME } from '../../activities/dft/launchers/slurm-script.js';
+import { SlurmLauncher } from '../../dft/launchers/slurm.js';
+import { SBATCH_SCRIPT_NAME } from '../../dft/launchers/slurm-script.js';
 import { jobDirectory, removeJobDirectories, sacctState, startSlurmCluster } from './cluster.js';
 
 beforeAll(startSlurmCluster, 180_000);

@@ -5,7 +5,7 @@
  *
  *   node --import tsx test/slurm/submit-and-attach.ts /tmp/job-dir
  */
-import { SlurmLauncher } from '../../activities/dft/launchers/slurm.js';
+import { SlurmLauncher } from '../../dft/launchers/slurm.js';
 
 const directory = process.argv[2];
 if (!directory) throw new Error('usage: submit-and-attach.ts <job directory>');

@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { readPoscar } from '../../crystal/io/poscar.js';
 import { Lattice } from '../../crystal/lattice.js';
 import { Structure } from '../../crystal/structure.js';
-import { EngineInputError, EngineSetupError } from '../../activities/dft/errors.js';
-import { monkhorstPackGrid } from '../../activities/dft/qe/kpoints.js';
-import { MAGNETIC_ELEMENTS } from '../../activities/dft/qe/pw-parameters.js';
+import { EngineInputError, EngineSetupError } from '../../dft/errors.js';
+import { monkhorstPackGrid } from '../../dft/qe/kpoints.js';
+import { MAGNETIC_ELEMENTS } from '../../dft/qe/pw-parameters.js';
 import {
   compressList,
   formatIncarNumber,
@@ -21,7 +21,7 @@ import {
   toCallerOrder,
   VaspParams,
   writeVaspInputs,
-} from '../../activities/dft/vasp/index.js';
+} from '../../dft/vasp/index.js';
 import { createFakePawLibrary, goldenDir, tempDir } from './helpers.js';
 
 const h = 4.61 / 2;

@@ -6,9 +6,9 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OutputParseError } from '../../activities/dft/errors.js';
-import { parseVaspOutputs, readVaspRun } from '../../activities/dft/vasp/outputs.js';
-import { SITE_ORDER_FILE } from '../../activities/dft/vasp/site-order.js';
+import { OutputParseError } from '../../dft/errors.js';
+import { parseVaspOutputs, readVaspRun } from '../../dft/vasp/vasp-outputs.js';
+import { SITE_ORDER_FILE } from '../../dft/vasp/site-order.js';
 import { copyFixture, maxAbsDiff, noMagmomsDir, tempDir, withMagmomsDir } from './helpers.js';
 
 /** Cuts `text` in the middle of the `n`-th occurrence (1-based) of `marker`. */

@@ -13,8 +13,8 @@ import {
   readVaspRun,
   type Outcar,
   type Vasprun,
-} from '../../activities/dft/vasp/outputs.js';
-import { KBAR_IN_EV_PER_A3 } from '../../activities/dft/vasp/vasp-units.js';
+} from '../../dft/vasp/vasp-outputs.js';
+import { KBAR_IN_EV_PER_A3 } from '../../dft/vasp/vasp-units.js';
 import {
   maxAbsDiff,
   noMagmomsDir,

@@ -4,20 +4,20 @@
  * VASP is licensed and cannot run here, so `test/vasp/standin-vasp.mjs` takes its place: it checks
  * the inputs the template wrote (INCAR, POSCAR, KPOINTS, POTCAR from a fake PAW library of dummy
  * files) and replays the output files of one of the two real VASP runs. The template then goes
- * through the real local launcher (activities/dft/launchers/local.ts) and the shared runner
- * (activities/dft/run-calculation.ts) exactly as it would with VASP, and the real energies come back.
+ * through the real local launcher (dft/launchers/local.ts) and the shared runner
+ * (dft/run-calculation.ts) exactly as it would with VASP, and the real energies come back.
  */
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readPoscar } from '../../crystal/io/poscar.js';
 import { Structure } from '../../crystal/structure.js';
-import type { EngineProgress } from '../../activities/dft/engine.js';
-import { EngineInputError } from '../../activities/dft/errors.js';
-import { runJob } from '../../activities/dft/launcher.js';
-import { LocalLauncher } from '../../activities/dft/launchers/local.js';
-import { runCalculation } from '../../activities/dft/run-calculation.js';
-import { VaspParams, VaspTemplate } from '../../activities/dft/vasp/index.js';
+import type { EngineProgress } from '../../dft/engine.js';
+import { EngineInputError } from '../../dft/errors.js';
+import { runJob } from '../../dft/launcher.js';
+import { LocalLauncher } from '../../dft/launchers/local.js';
+import { runCalculation } from '../../dft/run-calculation.js';
+import { VaspParams, VaspTemplate } from '../../dft/vasp/index.js';
 import {
   createFakePawLibrary,
   maxAbsDiff,

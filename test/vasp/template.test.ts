@@ -6,10 +6,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Structure } from '../../crystal/structure.js';
-import type { Attempt, AttemptOutcome, DftResult, HandlerContext } from '../../activities/dft/engine.js';
-import { EngineSetupError } from '../../activities/dft/errors.js';
-import type { JobExit, ParallelLaunch } from '../../activities/dft/launcher.js';
-import { nextElectronicRung, VaspParams, VaspTemplate } from '../../activities/dft/vasp/index.js';
+import type { Attempt, AttemptOutcome, DftResult, HandlerContext } from '../../dft/engine.js';
+import { EngineSetupError } from '../../dft/errors.js';
+import type { JobExit, ParallelLaunch } from '../../dft/launcher.js';
+import { nextElectronicRung, VaspParams, VaspTemplate } from '../../dft/vasp/index.js';
 import { copyFixture, noMagmomsDir, readFixtureStructure, withMagmomsDir } from './helpers.js';
 
 const mpi: ParallelLaunch = { mpiexec: ['mpirun', '--bind-to', 'none'], ranksOption: '-np', slots: 8 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, scanXml, type XmlHandler } from '../../activities/dft/vasp/outputs/xml-scanner.js';
+import { decodeEntities, scanXml, type XmlHandler } from '../../dft/vasp/outputs/xml-scanner.js';
 
 /** Records events as strings: '<a x=1>', 'text', '</a>'. */
 function record(

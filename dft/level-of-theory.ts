@@ -1,0 +1,44 @@
+/**
+ * The level of theory of a DFT parameter set: a short hash of the settings that change energies
+ * (not those that only change the path to convergence). Formation energies and hulls compare
+ * results only within one level.
+ */
+import { createHash } from 'node:crypto';
+import type { QeProfile } from './qe/profiles.js';
+
+const hash = (value: unknown) =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
+
+export function qeLevelOfTheory(profile: QeProfile, pseudoFamily = 'SSSP_1.3.0_PBE_efficiency'): string {
+  const physics = {
+    engine: 'qe',
+    pseudoFamily,
+    kpointDensity: profile.kpointGrid ? null : profile.kpointDensity,
+    kpointGrid: profile.kpointGrid,
+    occupations: profile.occupations,
+    smearing: profile.smearing,
+    degaussRy: profile.degaussRy,
+    spinPolarization: profile.spinPolarization,
+    cutoffScale: profile.cutoffScale,
+    ecutwfcRy: profile.ecutwfcRy,
+    ecutrhoRy: profile.ecutrhoRy,
+  };
+  return `qe:${profile.name}:${hash(physics)}`;
+}
+
+export function dftLevelOfTheory(engine: 'qe' | 'vasp', params: unknown): string {
+  if (engine === 'qe') return qeLevelOfTheory(params as QeProfile);
+  // VASP: algorithm and step settings (ALGO, NELM, IBRION, NSW) only change the path; leave them out.
+  const {
+    name,
+    algo: _algo,
+    nelm: _nelm,
+    ibrion: _ibrion,
+    nsw: _nsw,
+    mpiRanks: _ranks,
+    executable: _exe,
+    calculation: _calc,
+    ...physics
+  } = params as Record<string, unknown>;
+  return `vasp:${String(name ?? 'custom')}:${hash(physics)}`;
+}
