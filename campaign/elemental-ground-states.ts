@@ -24,6 +24,7 @@
  * elementalGroundState('O'); // undefined: no reference
  * ```
  */
+import { Lattice } from '../crystal/lattice.js';
 import { Structure } from '../crystal/structure.js';
 
 /** Crystal structure types of the table. */
@@ -119,11 +120,7 @@ export function elementalGroundState(element: string): ElementalGroundState | un
   const e = TABLE[element];
   if (!e) return undefined;
   const { a } = e;
-  const fccLattice: Structure['lattice'] = [
-    [0, a / 2, a / 2],
-    [a / 2, 0, a / 2],
-    [a / 2, a / 2, 0],
-  ];
+  const fccLattice = Lattice.fcc(a);
   let structure: Structure;
   switch (e.prototype) {
     case 'diamond':
@@ -140,23 +137,11 @@ export function elementalGroundState(element: string): ElementalGroundState | un
       structure = Structure.create(fccLattice, [element], [[0, 0, 0]]);
       break;
     case 'bcc':
-      structure = Structure.create(
-        [
-          [-a / 2, a / 2, a / 2],
-          [a / 2, -a / 2, a / 2],
-          [a / 2, a / 2, -a / 2],
-        ],
-        [element],
-        [[0, 0, 0]],
-      );
+      structure = Structure.create(Lattice.bcc(a), [element], [[0, 0, 0]]);
       break;
     case 'hcp':
       structure = Structure.create(
-        [
-          [a, 0, 0],
-          [-a / 2, (a * Math.sqrt(3)) / 2, 0],
-          [0, 0, e.c!],
-        ],
+        Lattice.hexagonal(a, e.c!),
         [element, element],
         [
           [1 / 3, 2 / 3, 0.25],
@@ -165,15 +150,7 @@ export function elementalGroundState(element: string): ElementalGroundState | un
       );
       break;
     case 'sc':
-      structure = Structure.create(
-        [
-          [a, 0, 0],
-          [0, a, 0],
-          [0, 0, a],
-        ],
-        [element],
-        [[0, 0, 0]],
-      );
+      structure = Structure.create(Lattice.cubic(a), [element], [[0, 0, 0]]);
       break;
   }
   return { element, prototype: e.prototype, structure };

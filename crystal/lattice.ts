@@ -16,6 +16,33 @@ export const Lattice = Object.freeze({
     ];
   },
 
+  /** Primitive cell of a face-centred cubic lattice whose conventional edge is `a` (Å). */
+  fcc(a: number): Mat3 {
+    return [
+      [0, a / 2, a / 2],
+      [a / 2, 0, a / 2],
+      [a / 2, a / 2, 0],
+    ];
+  },
+
+  /** Primitive cell of a body-centred cubic lattice whose conventional edge is `a` (Å). */
+  bcc(a: number): Mat3 {
+    return [
+      [-a / 2, a / 2, a / 2],
+      [a / 2, -a / 2, a / 2],
+      [a / 2, a / 2, -a / 2],
+    ];
+  },
+
+  /** Hexagonal lattice with edge `a` and height `c` (Å), γ = 120°. */
+  hexagonal(a: number, c: number): Mat3 {
+    return [
+      [a, 0, 0],
+      [-a / 2, (a * Math.sqrt(3)) / 2, 0],
+      [0, 0, c],
+    ];
+  },
+
   /** Lattice from lengths (Å) and angles (degrees), a along x, b in the xy plane. */
   fromParameters(a: number, b: number, c: number, alpha: number, beta: number, gamma: number): Mat3 {
     const rad = Math.PI / 180;

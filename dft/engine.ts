@@ -1,5 +1,5 @@
 /**
- * The engine seam (STYLE.md L6, DESIGN.md "DFT engine"): every DFT code (QE now, VASP later)
+ * The engine seam (STYLE.md L6, DESIGN.md "DFT engine"): every DFT code (Quantum ESPRESSO, VASP)
  * implements `EngineTemplate<P>`, where `P` is its plain-JSON parameter set. A template renders
  * input files, builds argv, reads output, judges an attempt and proposes the next one; it never
  * decides where the job runs (that is a `Launcher`).

@@ -1,7 +1,7 @@
 /**
  * DFT engines for matdisc: the ground-truth labels (energy, forces, stress) of the active-learning
- * loop. An engine *template* (`EngineTemplate`: Quantum ESPRESSO's `QeTemplate` now, VASP later)
- * renders inputs and reads outputs; a *launcher* (`LocalLauncher`; Slurm later) runs the argv;
+ * loop. An engine *template* (`EngineTemplate`: Quantum ESPRESSO's `QeTemplate`, `VaspTemplate`)
+ * renders inputs and reads outputs; a *launcher* (`LocalLauncher`, `SlurmLauncher`) runs the argv;
  * `runCalculation` ties them together with one directory per attempt and the engine's error
  * handlers, and returns a stored outcome instead of throwing for scientific failures.
  *

@@ -12,7 +12,7 @@
  * lock (`db/lab-devices.ts`) → robot job by async completion (`activities/lab/robot-activities.ts`, completed by
  * `lab-completer.ts` from callbacks and the poller) → stored outcome. See README.md.
  */
-export { LabConfigSchema, parseLabConfig } from './lab-config.js';
+export { LabConfigSchema, parseLabConfig } from '../contracts/lab-config.js';
 export {
   LabFileSchema,
   LabJobStatusSchema,

@@ -140,4 +140,4 @@ export class LabPluginError extends Error {
   override readonly name = 'LabPluginError';
 }
 
-export { labActivityType } from '../contracts/lab-config.js';
+export { labActivityType } from '../contracts/lab-activity-type.js';

@@ -4,7 +4,8 @@
  * small and plain so it survives `continueAsNew` as {@link CarriedCampaignState}.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import { CampaignLimits, DEFAULT_NO_DFT_ROUNDS, type CampaignConfig } from '../contracts/campaign-config.js';
+import type { CampaignConfig } from '../contracts/campaign-config.js';
+import { CampaignLimits, DEFAULT_NO_DFT_ROUNDS } from '../contracts/campaign-limits.js';
 import type {
   CampaignStage,
   CampaignStateSummary,

@@ -1,10 +1,11 @@
 /**
  * `discoveryCampaign`: the active-learning loop as an entity workflow (STYLE.md W6). Per round:
- * generate [gpu] → relax + score [gpu] → deduplicate [cpu] → place on the hull [cpu] → select
- * [cpu] → one `dftCandidate` child per selected structure [dft], at most `dft.maxConcurrent` at
- * once, with one `dftElementalReference` child per element whose DFT reference is missing at this
- * level of theory (normally in the first round only) → round summary [cpu] → retrain [gpu]; the
- * next round uses the new model version. It continues as new every `roundsPerRun` rounds (or
+ * generate [gpu] → relax + score [gpu] → deduplicate [cpu] → place on the hull [gpu: it evaluates
+ * the MLIP on the reference phases] → select [cpu] → one `dftCandidate` child per selected
+ * structure [dft], at most `dft.maxConcurrent` at once, with one `dftElementalReference` child per
+ * element whose DFT reference is missing at this level of theory (normally in the first round
+ * only) → round summary [gpu: MLIP errors on the new DFT labels] → retrain [gpu]; the next round
+ * uses the new model version. It continues as new every `roundsPerRun` rounds (or
  * when Temporal suggests it), after its handlers finish. Payloads are ids and counts; everything
  * else is in PostgreSQL.
  *
@@ -161,7 +162,7 @@ class CampaignLoop {
     s.counts.unique += dedup.unique;
     s.counts.duplicatesOfOtherCampaigns += dedup.duplicatesOfOtherCampaigns ?? 0;
     if (!(await this.#gate('hull'))) return;
-    const hull = await cpu.placeOnHull(ref);
+    const hull = await gpu.placeOnHull(ref);
     s.counts.predictedStable += hull.predictedStable;
     if (!(await this.#gate('select'))) return;
     const selected = await cpu.selectForDft({ ...ref, budget: s.roundBudget() });
@@ -172,7 +173,7 @@ class CampaignLoop {
     const references = await cpu.planDftReferences({ campaignId });
     await this.#runDft(roundId, selected.structureIds, references.toRun);
     s.stage = 'summary';
-    const summary = await cpu.recordRoundSummary({
+    const summary = await gpu.recordRoundSummary({
       ...ref,
       requested: generated.requested,
       novel: dedup.novel,

@@ -33,7 +33,8 @@ import {
 } from '@temporalio/workflow';
 import type { LabActivities, LabExperimentSummary } from '../activities/lab/lab-activities.js';
 import type { RunLabJobInput, RunLabJobResult } from '../activities/lab/robot-activities.js';
-import { labActivityType, type LabConfig } from '../contracts/lab-config.js';
+import { labActivityType } from '../contracts/lab-activity-type.js';
+import type { LabConfig } from '../contracts/lab-config.js';
 import {
   approveSignal,
   labExperimentStatusQuery,

@@ -23,7 +23,7 @@ import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import { engineFor } from '../../dft/engine-registry.js';
 import { dftLevelOfTheory } from '../../dft/level-of-theory.js';
 import { campaignConfig, type CampaignActivityDependencies } from './campaign-context.js';
-import { campaignElements } from '../../campaign/campaign-config.js';
+import { campaignElements } from '../../contracts/campaign-config.js';
 import { elementalGroundState } from '../../campaign/elemental-ground-states.js';
 
 /** The calculation of every elemental reference: relax cell and positions at the level of theory. */

@@ -30,7 +30,7 @@ import {
   type CampaignActivityDependencies,
   type RoundRef,
 } from './campaign-context.js';
-import { campaignElements } from '../../campaign/campaign-config.js';
+import { campaignElements } from '../../contracts/campaign-config.js';
 import { elementalPrototypes } from '../../models/prototypes/prototype-generator.js';
 
 export interface PlaceOnHullResult {

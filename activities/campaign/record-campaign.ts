@@ -14,10 +14,10 @@ import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import type { CampaignActivityDependencies } from './campaign-context.js';
 import {
   CampaignConfigError,
-  checkCampaignResources,
   parseCampaignConfig,
   validateCampaignId,
-} from '../../campaign/campaign-config.js';
+} from '../../contracts/campaign-config.js';
+import { checkCampaignResources } from '../../campaign/campaign-resources.js';
 
 export interface RecordCampaignInput {
   readonly campaignId: string;

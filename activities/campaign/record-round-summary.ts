@@ -30,7 +30,7 @@ import {
   type CampaignActivityDependencies,
   type RoundRef,
 } from './campaign-context.js';
-import { campaignElements } from '../../campaign/campaign-config.js';
+import { campaignElements } from '../../contracts/campaign-config.js';
 import { readDftReferences, type DftReferenceState } from './dft-references.js';
 import {
   compositionOf,

@@ -22,7 +22,7 @@ import {
   type CampaignActivityDependencies,
   type RoundRef,
 } from './campaign-context.js';
-import { campaignElements } from '../../campaign/campaign-config.js';
+import { campaignElements } from '../../contracts/campaign-config.js';
 import { registerMlipVersion } from './record-campaign.js';
 
 export type RetrainResult =

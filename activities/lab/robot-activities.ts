@@ -13,7 +13,7 @@
 import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 import type { Database } from '../../db/database.js';
 import { structureFromRow } from '../../db/structure-row.js';
-import { labActivityType } from '../../contracts/lab-config.js';
+import { labActivityType } from '../../contracts/lab-activity-type.js';
 import type { LabCompleter } from '../../lab/lab-completer.js';
 import { FINAL_LAB_STATUSES, loadExperiment, setJobState } from '../../db/lab-experiments.js';
 import { LabJobStatusSchema, LabRequestRejected, type LabStructure } from '../../lab/lab-plugin.js';

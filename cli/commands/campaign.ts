@@ -29,8 +29,8 @@ async function temporalClient() {
  * a finished campaign, whose rows and summary would otherwise mix with the new run's.
  */
 async function startCampaign(file: string, id: string | undefined): Promise<string> {
-  const { checkConfigFileSize, loadCampaignConfig, validateCampaignId } =
-    await import('../../campaign/campaign-config.js');
+  const { checkConfigFileSize, validateCampaignId } = await import('../../contracts/campaign-config.js');
+  const { loadCampaignConfig } = await import('../../campaign/campaign-resources.js');
   checkConfigFileSize((await stat(file)).size, file);
   const config = await loadCampaignConfig(await readFile(file, 'utf8'), { pseudoDir: pseudoDir() });
   if (id !== undefined) validateCampaignId(id, '--id');

@@ -21,7 +21,7 @@ export function registerDemo(program: Command): void {
     .action(async (opts: { dataDir?: string; json?: boolean; generator?: string }) => {
       const { Client, Connection } = await import('@temporalio/client');
       const { discoveryCampaign } = await import('../../workflows/campaign.js');
-      const { checkCampaignResources } = await import('../../campaign/campaign-config.js');
+      const { checkCampaignResources } = await import('../../campaign/campaign-resources.js');
       const { chooseDemoGenerator, demoCampaignConfig } = await import('../demo/demo-campaign.js');
       const { stageTimings } = await import('../demo/stage-timings.js');
       const { dataDir } = await import('../stack/data-dir.js');

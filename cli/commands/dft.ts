@@ -1,8 +1,9 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { constants } from 'node:os';
 import { DEFAULT_MAX_DFT_SITES, MAX_DFT_SITES_ENV } from '../../dft/size-limit.js';
 import { pseudoDir } from '../paths.js';
 import { log, printError, printResult } from '../output.js';
+import { positiveInteger } from '../option-parsers.js';
 
 interface DftOptions {
   engine: string;
@@ -12,12 +13,6 @@ interface DftOptions {
   workDir?: string;
   maxSites?: number;
   json?: boolean;
-}
-
-function positiveInteger(value: string): number {
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return x;
 }
 
 export function registerDft(program: Command): void {

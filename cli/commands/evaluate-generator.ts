@@ -12,13 +12,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { log, printResult } from '../output.js';
-import { parseDevice } from './predict.js';
-
-function nonNegativeInteger(value: string): number {
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 0) throw new InvalidArgumentError('expected a non-negative integer');
-  return x;
-}
+import { nonNegativeInteger, parseDevice, positiveInteger } from '../option-parsers.js';
 
 interface EvaluateCliOptions {
   model?: string;
@@ -60,8 +54,8 @@ export function registerEvaluateGenerator(program: Command): void {
       'respace the schedule to K steps (default: the full schedule; numbers are then not comparable)',
       nonNegativeInteger,
     )
-    .option('--batch-size <B>', 'structures per network call', nonNegativeInteger, 32)
-    .option('--threads <n>', 'ONNX Runtime intra-op threads', nonNegativeInteger)
+    .option('--batch-size <B>', 'structures per network call', positiveInteger, 32)
+    .option('--threads <n>', 'ONNX Runtime intra-op threads', positiveInteger)
     .option('--device <auto|cpu|cuda>', 'ONNX Runtime execution provider', parseDevice, 'auto')
     .option(
       '--samplers <list>',

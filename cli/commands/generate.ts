@@ -13,19 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { log, printResult } from '../output.js';
-import { parseDevice } from './predict.js';
-
-function positiveInteger(value: string): number {
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a positive integer');
-  return x;
-}
-
-function safeInteger(value: string): number {
-  const x = Number(value);
-  if (!Number.isSafeInteger(x)) throw new InvalidArgumentError('expected an integer');
-  return x;
-}
+import { positiveInteger, safeInteger, parseDevice } from '../option-parsers.js';
 
 interface GenerateCliOptions {
   system?: string;

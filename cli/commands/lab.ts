@@ -68,7 +68,7 @@ export function registerLab(program: Command): void {
     .action(async (structureId: string, opts: { config: string; campaign?: string; json?: boolean }) => {
       const { readFile } = await import('node:fs/promises');
       const { parse } = await import('yaml');
-      const { LabConfigSchema } = await import('../../lab/lab-config.js');
+      const { LabConfigSchema } = await import('../../contracts/lab-config.js');
       const parsed = LabConfigSchema.safeParse(parse(await readFile(opts.config, 'utf8')));
       if (!parsed.success)
         throw new Error(

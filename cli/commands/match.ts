@@ -1,11 +1,6 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { log, printResult } from '../output.js';
-
-function positiveInteger(value: string): number {
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return x;
-}
+import { positiveInteger } from '../option-parsers.js';
 
 export function registerMatch(program: Command): void {
   program

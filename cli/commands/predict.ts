@@ -1,11 +1,6 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { printResult } from '../output.js';
-
-/** `--device`: which ONNX Runtime execution provider to ask for. */
-export function parseDevice(value: string): 'auto' | 'cpu' | 'cuda' {
-  if (value === 'auto' || value === 'cpu' || value === 'cuda') return value;
-  throw new InvalidArgumentError('expected auto, cpu or cuda');
-}
+import { parseDevice } from '../option-parsers.js';
 
 export function registerPredict(program: Command): void {
   program

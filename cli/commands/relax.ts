@@ -1,28 +1,10 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { Structure } from '../../crystal/structure.js';
 import { log, printResult } from '../output.js';
-import { parseDevice } from './predict.js';
+import { positiveInteger, positiveNumber, finiteNumber, parseDevice } from '../option-parsers.js';
 
 /** 1 eV/Å³ in GPa. */
 const GPA_PER_EV_PER_A3 = 160.21766208;
-
-function positiveNumber(value: string): number {
-  const x = Number(value);
-  if (!(x > 0) || !Number.isFinite(x)) throw new InvalidArgumentError('expected a positive number');
-  return x;
-}
-
-function positiveInteger(value: string): number {
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 1) throw new InvalidArgumentError('expected a positive integer');
-  return x;
-}
-
-function finiteNumber(value: string): number {
-  const x = Number(value);
-  if (!Number.isFinite(x)) throw new InvalidArgumentError('expected a number');
-  return x;
-}
 
 /** One line of `matdisc relax --json`. */
 interface RelaxRow {

@@ -9,7 +9,7 @@
  * 9 minutes, so it is not the default.
  */
 import { existsSync } from 'node:fs';
-import { parseCampaignConfig } from '../../campaign/campaign-config.js';
+import { parseCampaignConfig } from '../../contracts/campaign-config.js';
 import { GeneratorModel, generate, resolveGeneratorPath } from '../../models/sampler/index.js';
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
 

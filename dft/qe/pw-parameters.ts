@@ -5,8 +5,7 @@
  */
 import { Element } from '../../crystal/elements.js';
 import { Structure } from '../../crystal/structure.js';
-import { STRUCTURE_INPUT_LIMITS } from '../../crystal/assert-valid-structure.js';
-import { checkValidity } from '../../crystal/validity.js';
+import { assertRunnable } from '../assert-runnable.js';
 import { EngineInputError } from '../errors.js';
 import { monkhorstPackGrid } from './kpoints.js';
 import type { QeProfile } from './profiles.js';
@@ -25,19 +24,6 @@ export const MAGNETIC_ELEMENTS: ReadonlySet<string> = new Set([
   ...['U', 'Np', 'Pu'],
 ]);
 
-/** Throws `EngineInputError` (field 'structure') when the structure cannot be run. */
-export function assertRunnable(structure: Structure): void {
-  const validity = checkValidity(structure, STRUCTURE_INPUT_LIMITS);
-  if (validity.valid) return;
-  const unknown = validity.reasons.find((r) => r.code === 'unknown_element');
-  const element = unknown ? structure.species.find((el) => !Element.isElement(el)) : undefined;
-  throw new EngineInputError(`invalid structure: ${validity.reasons.map((r) => r.message).join('; ')}`, {
-    engine: 'qe',
-    field: 'structure',
-    ...(element !== undefined ? { element } : {}),
-  });
-}
-
 export interface ResolvedPwInput {
   readonly input: PwInput;
   readonly resolved: Readonly<Record<string, unknown>>;
@@ -50,7 +36,7 @@ export async function resolvePwInput(
   library: SsspLibrary,
   names: { readonly prefix: string; readonly outdir: string } = { prefix: 'pwscf', outdir: './out' },
 ): Promise<ResolvedPwInput> {
-  assertRunnable(structure);
+  assertRunnable(structure, 'qe');
   const elements = [...Structure.composition(structure).keys()];
   const pseudos = await pseudopotentialsFor(library, elements);
   const sssp = cutoffsFor(pseudos);

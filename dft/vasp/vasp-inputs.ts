@@ -15,13 +15,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Element } from '../../crystal/elements.js';
 import { writePoscar } from '../../crystal/io/poscar.js';
 import { Structure } from '../../crystal/structure.js';
-import { STRUCTURE_INPUT_LIMITS } from '../../crystal/assert-valid-structure.js';
-import { checkValidity } from '../../crystal/validity.js';
 import type { WrittenInputs } from '../engine.js';
-import { EngineInputError } from '../errors.js';
+import { assertRunnable } from '../assert-runnable.js';
 import { renderIncar, resolveIncar, spinSetup, type IncarTags } from './inputs/incar.js';
 import { kpointGrid, renderKpoints } from './inputs/kpoints.js';
 import { assemblePotcar } from './inputs/potcar.js';
@@ -50,21 +47,9 @@ export interface PreparedVaspInputs {
   readonly resolved: Readonly<Record<string, unknown>>;
 }
 
-/** Throws `EngineInputError` (field 'structure') when VASP could not run `structure`. */
-export function assertRunnable(structure: Structure): void {
-  const validity = checkValidity(structure, STRUCTURE_INPUT_LIMITS);
-  if (validity.valid) return;
-  const element = structure.species.find((el) => !Element.isElement(el));
-  throw new EngineInputError(`invalid structure: ${validity.reasons.map((r) => r.message).join('; ')}`, {
-    engine: 'vasp',
-    field: 'structure',
-    ...(element !== undefined ? { element } : {}),
-  });
-}
-
 /** Renders INCAR, KPOINTS, POSCAR and the site-order file. Pure. */
 export function prepareVaspInputs(structure: Structure, params: VaspParams): PreparedVaspInputs {
-  assertRunnable(structure);
+  assertRunnable(structure, 'vasp');
   const { structure: grouped, siteOrder } = groupBySpecies(structure);
   const elements = [...new Set(grouped.species)];
   const incar = resolveIncar(grouped, params);

@@ -7,39 +7,21 @@
  * missing (the untrained fixture generator produces no valid cell).
  */
 import { Element } from '../../crystal/elements.js';
+import { Lattice, type Mat3, type Vec3 } from '../../crystal/lattice.js';
 import { Structure } from '../../crystal/structure.js';
 import { Prng } from '../sampler/index.js';
-
-type Mat3 = Structure['lattice'];
-type Vec3 = Structure['fracCoords'][number];
-
-const fccCell = (a: number): Mat3 => [
-  [0, a / 2, a / 2],
-  [a / 2, 0, a / 2],
-  [a / 2, a / 2, 0],
-];
-const cubic = (a: number): Mat3 => [
-  [a, 0, 0],
-  [0, a, 0],
-  [0, 0, a],
-];
-const bccCell = (a: number): Mat3 => [
-  [-a / 2, a / 2, a / 2],
-  [a / 2, -a / 2, a / 2],
-  [a / 2, a / 2, -a / 2],
-];
 
 /** Unary prototypes of `el`, nearest-neighbour distance = 2 × covalent radius. */
 export function elementalPrototypes(el: string): { name: string; structure: Structure }[] {
   const d = 2 * Element.bySymbol(el).covalentRadius;
   return [
-    { name: 'fcc', structure: Structure.create(fccCell(d * Math.SQRT2), [el], [[0, 0, 0]]) },
-    { name: 'bcc', structure: Structure.create(bccCell((2 * d) / Math.sqrt(3)), [el], [[0, 0, 0]]) },
-    { name: 'sc', structure: Structure.create(cubic(d), [el], [[0, 0, 0]]) },
+    { name: 'fcc', structure: Structure.create(Lattice.fcc(d * Math.SQRT2), [el], [[0, 0, 0]]) },
+    { name: 'bcc', structure: Structure.create(Lattice.bcc((2 * d) / Math.sqrt(3)), [el], [[0, 0, 0]]) },
+    { name: 'sc', structure: Structure.create(Lattice.cubic(d), [el], [[0, 0, 0]]) },
     {
       name: 'diamond',
       structure: Structure.create(
-        fccCell((4 * d) / Math.sqrt(3)),
+        Lattice.fcc((4 * d) / Math.sqrt(3)),
         [el, el],
         [
           [0, 0, 0],
@@ -57,7 +39,7 @@ export function binaryPrototypes(a: string, b: string): { name: string; structur
     {
       name: 'rocksalt',
       structure: Structure.create(
-        fccCell(2 * d),
+        Lattice.fcc(2 * d),
         [a, b],
         [
           [0, 0, 0],
@@ -68,7 +50,7 @@ export function binaryPrototypes(a: string, b: string): { name: string; structur
     {
       name: 'cscl',
       structure: Structure.create(
-        cubic((2 * d) / Math.sqrt(3)),
+        Lattice.cubic((2 * d) / Math.sqrt(3)),
         [a, b],
         [
           [0, 0, 0],
@@ -79,7 +61,7 @@ export function binaryPrototypes(a: string, b: string): { name: string; structur
     {
       name: 'zincblende',
       structure: Structure.create(
-        fccCell((4 * d) / Math.sqrt(3)),
+        Lattice.fcc((4 * d) / Math.sqrt(3)),
         [a, b],
         [
           [0, 0, 0],

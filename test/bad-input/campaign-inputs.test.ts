@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { siliconPrimitive } from '../fixtures/silicon.js';
-import { checkCampaignResources } from '../../campaign/campaign-config.js';
+import { checkCampaignResources } from '../../campaign/campaign-resources.js';
 import { registerCampaign } from '../../cli/commands/campaign.js';
 import { registerRelax } from '../../cli/commands/relax.js';
 import { writePoscar } from '../../crystal/io/poscar.js';

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   CampaignConfigError,
   campaignConfigJsonSchema,
-  checkCampaignResources,
   parseCampaignText,
-} from '../../campaign/campaign-config.js';
+} from '../../contracts/campaign-config.js';
+import { checkCampaignResources } from '../../campaign/campaign-resources.js';
 import { MORSE, siliconCampaign } from './fixtures.js';
 
 const minimal = `

@@ -4,7 +4,8 @@
  * check that rejects elements without a DFT reference.
  */
 import { describe, expect, it } from 'vitest';
-import { checkCampaignResources, CampaignConfigError } from '../../campaign/campaign-config.js';
+import { checkCampaignResources } from '../../campaign/campaign-resources.js';
+import { CampaignConfigError } from '../../contracts/campaign-config.js';
 import {
   compositionOf,
   dftStability,

@@ -1,12 +1,10 @@
 /**
- * Campaign configurations for the tests. The trained generator (`models/generator/diffcsp-mp20`)
- * and MLIP committee (`models/mlip/*.onnx`) are not in the checkout yet, so the runs use the
- * built-in `prototypes` generator (the untrained fixture denoiser yields no valid cell: measured
- * volumes of 1e11–1e13 Å³/atom) and the Morse fixture committee. Si cells of 1–2 atoms keep pw.x
+ * Campaign configurations for the tests. The runs use the built-in `prototypes` generator (fast
+ * and deterministic; the diffusion generator has tests of its own) and the Morse fixture committee. Si cells of 1–2 atoms keep pw.x
  * (test profile) to seconds per calculation.
  */
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
-import { parseCampaignConfig } from '../../campaign/campaign-config.js';
+import { parseCampaignConfig } from '../../contracts/campaign-config.js';
 
 export const MORSE = 'test/mlip/fixtures/morse-committee.onnx';
 

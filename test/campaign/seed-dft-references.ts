@@ -8,7 +8,7 @@
  */
 import { campaignDftLevel, dftReferenceKey } from '../../activities/campaign/dft-references.js';
 import { elementalGroundState } from '../../campaign/elemental-ground-states.js';
-import { campaignElements } from '../../campaign/campaign-config.js';
+import { campaignElements } from '../../contracts/campaign-config.js';
 import type { Database } from '../../db/database.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import { structureRow } from '../../db/structure-row.js';

@@ -250,14 +250,13 @@ describe('finishSample', () => {
   });
 
   it('a tiny cell is too close to its own images without walking millions of images', () => {
-    const t0 = performance.now();
+    // A walk over millions of images would run into the test timeout; no wall-clock bound here.
     const tiny = finishSample(
       raw(Lattice.cubic(0.01), [
         [0, 0, 0],
         [0.5, 0.5, 0.5],
       ]),
     );
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(tiny.reasons.map((r) => r.code).sort()).toEqual(['too_close', 'volume_per_atom']);
     expect(tiny.reasons.find((r) => r.code === 'too_close')!.message).toMatch(
       /own periodic image are 0\.010 Å/,

@@ -3,13 +3,18 @@
  * and lab workers started the way an operator does (`matdisc worker --queues lab --plugin …`), plus
  * a seeded campaign with structures, and lab configurations with test-sized timeouts.
  */
+import type { Client } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseLabConfig } from '../../lab/lab-config.js';
+import { freePort } from '../../cli/stack/free-port.js';
+import { WORKFLOW_TASK_QUEUE } from '../../cli/start-workers.js';
+import { parseLabConfig } from '../../contracts/lab-config.js';
 import type { Database } from '../../db/database.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import type { LabConfig } from '../../contracts/lab-config.js';
+import { labExperiment, labExperimentWorkflowId } from '../../workflows/lab-experiment.js';
+import type { TemporalHarness } from '../helpers/temporal-harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const HTTP_ROBOT_PLUGIN = join(ROOT, 'lab/examples/http-robot/plugin.ts');
@@ -125,6 +130,59 @@ export async function startLabWorker(env: LabWorkerEnv): Promise<Proc> {
     /worker on /,
   );
   return p;
+}
+
+export interface RobotLab {
+  readonly sim: Proc & { url: string };
+  /** What its lab workers run with: one callback port, so a new worker takes over a dead one's. */
+  readonly env: LabWorkerEnv;
+  /** The lab workers started so far, in order. */
+  readonly workers: readonly Proc[];
+  /** Starts a lab worker for the simulator on the harness's namespace, database and work directory. */
+  startWorker(): Promise<Proc>;
+}
+
+/**
+ * The robot simulator and its lab workers for a suite on `h`: `h.stop()` stops the workers, in
+ * the order they started, then the simulator.
+ */
+export async function startRobotLab(
+  h: TemporalHarness,
+  simulator: { durationMs?: number; progressEveryMs?: number },
+): Promise<RobotLab> {
+  const sim = await startSimulator(simulator);
+  h.onStop(() => sim.stop());
+  const workers: Proc[] = [];
+  h.onStop(async () => {
+    for (const w of workers) await w.stop();
+  });
+  const env: LabWorkerEnv = {
+    temporalAddress: h.address,
+    namespace: h.namespace,
+    databaseUrl: h.url,
+    robotUrl: sim.url,
+    callbackPort: await freePort(),
+    workDir: h.workDir,
+  };
+  return {
+    sim,
+    env,
+    workers,
+    async startWorker() {
+      const w = await startLabWorker(env);
+      workers.push(w);
+      return w;
+    },
+  };
+}
+
+/** Starts the `labExperiment` workflow for one structure, outside any round, under its usual workflow id. */
+export function startLabExperiment(client: Client, campaignId: string, structureId: string, lab: LabConfig) {
+  return client.workflow.start(labExperiment, {
+    taskQueue: WORKFLOW_TASK_QUEUE,
+    workflowId: labExperimentWorkflowId(campaignId, lab.plugin, structureId),
+    args: [{ campaignId, roundId: null, structureId, lab }],
+  });
 }
 
 /** A campaign row and `n` relaxed Si-like structures (different lattices) in it; returns their ids. */

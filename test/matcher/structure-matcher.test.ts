@@ -155,8 +155,8 @@ describe('StructureMatcher refuses what it cannot finish, after the quick answer
       );
     const big = supercell(silicon, [3, 3, 3]); // 216 sites, no pure translation once jittered
     const [a, b] = [jitter(big), jitter(big)];
+    // The bound is on counted work, not on time (the time depends on the machine's load).
     const small = new StructureMatcher({ maxSearchWork: 1e9 });
-    const started = performance.now();
     let caught: unknown;
     try {
       small.rmsDist(a, b);
@@ -166,7 +166,6 @@ describe('StructureMatcher refuses what it cannot finish, after the quick answer
     expect(caught).toBeInstanceOf(MatcherLimitError);
     expect(caught).toMatchObject({ limit: 'maxSearchWork', max: 1e9 });
     expect((caught as Error).message).toMatch(/two 216-site cells needs more than maxSearchWork 1\.0e\+9/);
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(m.fit(a, b)).toBe(true); // fit stops at the first match, within the default budget
   });
 });
