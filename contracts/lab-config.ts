@@ -2,7 +2,7 @@
  * The `lab` section of a campaign configuration: its zod schema (defaults, messages) and the type
  * it produces, the one every layer reads. Durations are Temporal duration strings ('90 seconds',
  * '3 days', '500 ms'). What each step does with it is `workflows/lab-experiment.ts` and
- * `activities/lab/README.md`.
+ * `lab/README.md`.
  *
  * ```yaml
  * lab:
@@ -90,7 +90,7 @@ export const LabConfigSchema = z
     /** A device lease lasts this long unless renewed; a crashed holder frees its device after it. */
     leaseTtl: duration('the device lease').default('30 minutes'),
   })
-  .describe('lab experiments for qualifying candidates (activities/lab/README.md)');
+  .describe('lab experiments for qualifying candidates (lab/README.md)');
 
 /** The `lab` section as every layer reads it. */
 export type LabConfig = DeepReadonly<z.output<typeof LabConfigSchema>>;

@@ -51,7 +51,7 @@ export async function loadLabPlugin(path: string, settings: unknown): Promise<Lo
   const shape = PluginModuleSchema.safeParse(mod.default ?? mod.plugin);
   if (!shape.success)
     throw new LabPluginError(
-      `--plugin ${path}: its default export is not a lab plugin (${issues(shape.error)}); see activities/lab/README.md`,
+      `--plugin ${path}: its default export is not a lab plugin (${issues(shape.error)}); see lab/README.md`,
     );
   const plugin = shape.data;
   const parsed = plugin.settingsSchema.safeParse(settings ?? {});

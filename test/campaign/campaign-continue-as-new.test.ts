@@ -4,47 +4,21 @@
  * ContinuedAsNew, whose input carries the round counter, the DFT budget spent and the counts; the
  * second run starts from them, and its result adds both rounds up.
  */
-import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
-import { discoveryCampaign, type DiscoveryCampaignInput } from '../../workflows/campaign.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiscoveryCampaignInput } from '../../workflows/campaign.js';
+import { startTemporalHarness, type TemporalHarness } from '../helpers/temporal-harness.js';
 import { siliconCampaign } from './fixtures.js';
 import { seedDftReferences } from './seed-dft-references.js';
 
-const NAMESPACE = 'campaign-continue-as-new';
-
 describe('campaign continues as new', () => {
-  let t: TestDatabase;
-  let workers: RunningWorkers;
-  let workRoot: string;
-  let client: Client;
-  let connection: Connection;
+  let h: TemporalHarness;
 
   beforeAll(async () => {
-    t = await openTestDatabase('postgres', { migrated: true });
-    workRoot = mkdtempSync(join(tmpdir(), 'matdisc-campaign-can-'));
-    chmodSync(workRoot, 0o755);
-    workers = await startWorkers({
-      address: inject('temporalAddress'),
-      namespace: NAMESPACE,
-      queues: ['cpu', 'dft', 'gpu'],
-      deps: { db: t.db, workRoot, pseudoDir: process.env.PSEUDO_DIR },
-    });
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace: NAMESPACE });
+    h = await startTemporalHarness({ namespace: 'campaign-continue-as-new', queues: ['cpu', 'dft', 'gpu'] });
   });
 
-  afterAll(async () => {
-    await connection?.close();
-    await workers?.shutdown();
-    await t?.close();
-    rmSync(workRoot, { recursive: true, force: true });
-  });
+  afterAll(() => h?.stop());
 
   it('2 rounds at 1 round per run: a new run id, ContinuedAsNew in the history, state carried over', async () => {
     const campaignId = `campaign-can-${Date.now()}`;
@@ -54,20 +28,16 @@ describe('campaign continues as new', () => {
       candidatesPerRound: 4,
       dft: { profile: 'test', budgetPerRound: 1, budgetTotal: 2, maxConcurrent: 1 },
     });
-    await seedDftReferences(t.db, config); // not under test here; saves a vc-relax
-    const handle = await client.workflow.start(discoveryCampaign, {
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      workflowId: campaignId,
-      args: [{ campaignId, config }],
-    });
+    await seedDftReferences(h.db, config); // not under test here; saves a vc-relax
+    const handle = await h.startCampaign(campaignId, config);
     const result = await handle.result(); // follows the chain of runs to the last one
 
-    const last = await client.workflow.getHandle(campaignId).describe();
+    const last = await h.client.workflow.getHandle(campaignId).describe();
     expect(last.runId).not.toBe(handle.firstExecutionRunId);
-    const firstRun = await client.workflow.getHandle(campaignId, handle.firstExecutionRunId).describe();
+    const firstRun = await h.client.workflow.getHandle(campaignId, handle.firstExecutionRunId).describe();
     expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
 
-    const history = await client.workflow.getHandle(campaignId, handle.firstExecutionRunId).fetchHistory();
+    const history = await h.client.workflow.getHandle(campaignId, handle.firstExecutionRunId).fetchHistory();
     const end = history.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes;
     expect(end, 'the first run ends with ContinuedAsNew').toBeTruthy();
     expect(end!.newExecutionRunId).toBe(last.runId);
@@ -79,7 +49,7 @@ describe('campaign continues as new', () => {
     expect(carried.mlipVersionId).toBe(result.mlipVersionId);
 
     // The second run went on from there: both rounds counted, budget spent across both runs.
-    const dftRows = await t.db.query<{ round_index: number }>(
+    const dftRows = await h.db.query<{ round_index: number }>(
       `SELECT r.round_index FROM dft_calculations d JOIN rounds r ON r.id = d.round_id
         WHERE d.campaign_id = $1 ORDER BY r.round_index`,
       [campaignId],
@@ -95,7 +65,7 @@ describe('campaign continues as new', () => {
     expect(result.dftSpent).toBeGreaterThanOrEqual(carried.dftSpent);
     expect(result.counts.generated).toBe(8);
     expect(result.counts.dftConverged).toBe(dftRows.rows.length);
-    const rounds = await t.db.query<{ round_index: number }>(
+    const rounds = await h.db.query<{ round_index: number }>(
       'SELECT round_index FROM rounds WHERE campaign_id = $1 ORDER BY round_index',
       [campaignId],
     );

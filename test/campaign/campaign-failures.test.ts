@@ -5,75 +5,43 @@
  * that contains Ge is rejected by the QE engine (stored `failed`, reason "input rejected: no
  * pseudopotential for element Ge …") while the pure-Si ones converge.
  */
-import { Client, Connection } from '@temporalio/client';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
-import { discoveryCampaign } from '../../workflows/campaign.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTemporalHarness, type TemporalHarness } from '../helpers/temporal-harness.js';
 import { siliconCampaign } from './fixtures.js';
 import { pseudoDirWithout } from './pseudo-dir.js';
 
 describe('campaign with failing DFT calculations', () => {
-  let t: TestDatabase;
-  let workers: RunningWorkers;
-  let dftWorkers: RunningWorkers;
-  let workRoot: string;
+  let h: TemporalHarness;
   let pseudoDir: string;
-  let client: Client;
-  let connection: Connection;
 
   beforeAll(async () => {
-    t = await openTestDatabase('postgres', { migrated: true });
-    workRoot = mkdtempSync(join(tmpdir(), 'matdisc-campaign-failures-'));
-    chmodSync(workRoot, 0o755);
     pseudoDir = pseudoDirWithout(['Ge']);
-    const common = { address: inject('temporalAddress'), namespace: 'campaign-failures' };
-    workers = await startWorkers({
-      ...common,
+    h = await startTemporalHarness({
+      namespace: 'campaign-failures',
       queues: ['cpu', 'gpu'],
-      deps: { db: t.db, workRoot, pseudoDir: process.env.PSEUDO_DIR },
+      moreWorkers: [{ queues: ['dft'], pseudoDir, concurrency: { dft: 2 } }],
     });
-    dftWorkers = await startWorkers({
-      ...common,
-      queues: ['dft'],
-      deps: { db: t.db, workRoot, pseudoDir },
-      concurrency: { dft: 2 },
-    });
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace: 'campaign-failures' });
   });
 
   afterAll(async () => {
-    await connection?.close();
-    await workers?.shutdown();
-    await dftWorkers?.shutdown();
-    await t?.close();
-    rmSync(workRoot, { recursive: true, force: true });
-    rmSync(pseudoDir, { recursive: true, force: true });
+    await h?.stop();
+    if (pseudoDir) rmSync(pseudoDir, { recursive: true, force: true });
   });
 
   it('completes; one row per selected candidate; failures stored with reason and counted', async () => {
     const campaignId = `campaign-failures-${Date.now()}`;
-    const result = await client.workflow.execute(discoveryCampaign, {
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      workflowId: campaignId,
-      args: [
-        {
-          campaignId,
-          config: siliconCampaign({
-            chemistry: { systems: ['Ge-Si'] },
-            // 11 prototypes (4 Si, 4 Ge, 3 SiGe): one of each.
-            candidatesPerRound: 11,
-            dft: { profile: 'test', budgetPerRound: 6, budgetTotal: 6, maxConcurrent: 2 },
-          }),
-        },
-      ],
-    });
+    const result = await h.runCampaign(
+      campaignId,
+      siliconCampaign({
+        chemistry: { systems: ['Ge-Si'] },
+        // 11 prototypes (4 Si, 4 Ge, 3 SiGe): one of each.
+        candidatesPerRound: 11,
+        dft: { profile: 'test', budgetPerRound: 6, budgetTotal: 6, maxConcurrent: 2 },
+      }),
+    );
     expect(result.stage).toBe('completed');
-    const rows = await t.db.query<{
+    const rows = await h.db.query<{
       structure_id: string;
       n: string;
       status: string;
@@ -98,7 +66,7 @@ describe('campaign with failing DFT calculations', () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(converged.length).toBeGreaterThan(0);
     expect(result.counts).toMatchObject({ dftFailed: failed.length, dftConverged: converged.length });
-    const view = await t.db.query<{ dft_failed: string; dft_converged: string; status: string }>(
+    const view = await h.db.query<{ dft_failed: string; dft_converged: string; status: string }>(
       'SELECT status, dft_failed, dft_converged FROM campaign_summary WHERE campaign_id = $1',
       [campaignId],
     );
@@ -107,7 +75,7 @@ describe('campaign with failing DFT calculations', () => {
       dft_failed: String(failed.length),
       dft_converged: String(converged.length),
     });
-    const review = await t.db.query<{ n: string }>(
+    const review = await h.db.query<{ n: string }>(
       `SELECT count(*) AS n FROM candidate_review WHERE campaign_id = $1 AND dft_failure_reason IS NOT NULL`,
       [campaignId],
     );

@@ -11,58 +11,30 @@
  * under its idempotency key; the DFT result is kept (the attempt the dead worker stored is read
  * back from its directory, pw.x does not run again).
  */
-import { Client, Connection } from '@temporalio/client';
-import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WORKFLOW_TASK_QUEUE } from '../../cli/start-workers.js';
-import { discoveryCampaign } from '../../workflows/campaign.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { lockHolder, poll, waitForBackendGone, waitForBlockedQuery } from './blocked-query.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startTemporalHarness,
+  waitForSubmittedDft,
+  type TemporalHarness,
+} from '../helpers/temporal-harness.js';
+import { lockHolder, waitForBackendGone, waitForBlockedQuery } from './blocked-query.js';
 import { siliconCampaign } from './fixtures.js';
 import { seedDftReferences } from './seed-dft-references.js';
-import { killWorkerProcess, startWorkerProcess, stopWorkerProcesses } from './spawn-worker.js';
-
-const NAMESPACE = 'campaign-kill';
+import { killWorkerProcess } from './spawn-worker.js';
 
 describe('campaign survives kill -9 of its worker inside database writes', () => {
-  let t: TestDatabase;
-  let workRoot: string;
-  let client: Client;
-  let connection: Connection;
+  let h: TemporalHarness;
   let holder: pg.Client;
-  const children: ChildProcess[] = [];
-  const worker = (dftDelayS = 0) =>
-    startWorkerProcess(
-      {
-        temporalAddress: inject('temporalAddress'),
-        namespace: NAMESPACE,
-        databaseUrl: t.url,
-        workRoot,
-        dftDelayS,
-      },
-      children,
-    );
 
+  // The workers run as processes (`h.startWorkerProcess`), none in this one.
   beforeAll(async () => {
-    t = await openTestDatabase('postgres', { migrated: true });
-    workRoot = mkdtempSync(join(tmpdir(), 'matdisc-campaign-kill-'));
-    chmodSync(workRoot, 0o755);
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace: NAMESPACE });
-    holder = await lockHolder(t.url);
+    h = await startTemporalHarness({ namespace: 'campaign-kill', queues: [] });
+    holder = await lockHolder(h.url);
+    h.onStop(() => holder.end().catch(() => undefined));
   });
 
-  afterAll(async () => {
-    await stopWorkerProcesses(children);
-    await holder?.end().catch(() => undefined);
-    await connection?.close();
-    await t?.close();
-    rmSync(workRoot, { recursive: true, force: true });
-  });
+  afterAll(() => h?.stop());
 
   it('kill -9 in the candidate INSERT and in the DFT result UPDATE: both complete, each row once, result kept', async () => {
     const started = Date.now();
@@ -78,28 +50,13 @@ describe('campaign survives kill -9 of its worker inside database writes', () =>
       id: `campaign-kill-gen-${Date.now()}`,
       config: siliconCampaign({ chemistry: { systems: ['Al'] }, dft: dftBudget }),
     };
-    for (const c of [dftCampaign, genCampaign]) await seedDftReferences(t.db, c.config);
-    const start = (c: typeof dftCampaign) =>
-      client.workflow.start(discoveryCampaign, {
-        taskQueue: WORKFLOW_TASK_QUEUE,
-        workflowId: c.id,
-        args: [{ campaignId: c.id, config: c.config }],
-      });
+    for (const c of [dftCampaign, genCampaign]) await seedDftReferences(h.db, c.config);
+    const start = (c: typeof dftCampaign) => h.startCampaign(c.id, c.config);
 
-    const first = await worker(5); // DFT jobs wait 5 s, so the row is locked before pw.x ends
+    const first = await h.startWorkerProcess({ dftDelayS: 5 }); // so the row is locked before pw.x ends
     mark('worker ready');
     const dftHandle = await start(dftCampaign);
-    const dft = await poll(
-      'DFT job submitted',
-      async () =>
-        (
-          await t.db.query<{ id: string }>(
-            'SELECT id::text FROM dft_calculations WHERE campaign_id = $1 AND scheduler_job_id IS NOT NULL',
-            [dftCampaign.id],
-          )
-        ).rows[0],
-      180_000,
-    );
+    const dft = await waitForSubmittedDft(h.db, dftCampaign.id);
     mark('DFT job submitted');
     await holder.query('BEGIN');
     // The DFT result: the worker's UPDATE that stores the finished attempt waits on this row lock.
@@ -113,11 +70,11 @@ describe('campaign survives kill -9 of its worker inside database writes', () =>
       [`${genCampaign.id}:r0:gen:3`],
     );
     const genHandle = await start(genCampaign);
-    const inInsert = await waitForBlockedQuery(t.db, 'INSERT INTO structures');
+    const inInsert = await waitForBlockedQuery(h.db, 'INSERT INTO structures');
     mark('worker waits in the candidate INSERT');
-    const inUpdate = await waitForBlockedQuery(t.db, 'UPDATE dft_calculations SET attempts');
+    const inUpdate = await waitForBlockedQuery(h.db, 'UPDATE dft_calculations SET attempts');
     mark('worker waits in the DFT attempt UPDATE');
-    const generatedBefore = await t.db.query<{ idempotency_key: string }>(
+    const generatedBefore = await h.db.query<{ idempotency_key: string }>(
       `SELECT idempotency_key FROM structures WHERE campaign_id = $1 AND origin = 'generated' ORDER BY id`,
       [genCampaign.id],
     );
@@ -128,15 +85,15 @@ describe('campaign survives kill -9 of its worker inside database writes', () =>
     await killWorkerProcess(first);
     const killedAt = Date.now();
     await holder.query('ROLLBACK'); // the dead worker's statements now go ahead (or fail)
-    await waitForBackendGone(t.db, inInsert);
-    await waitForBackendGone(t.db, inUpdate);
-    const stored = await t.db.query<{ n: number }>(
+    await waitForBackendGone(h.db, inInsert);
+    await waitForBackendGone(h.db, inUpdate);
+    const stored = await h.db.query<{ n: number }>(
       'SELECT jsonb_array_length(attempts) AS n FROM dft_calculations WHERE id = $1',
       [dft.id],
     );
     // The dead worker's UPDATE had fully reached the server (Sync included): it committed.
     expect(stored.rows[0]!.n).toBe(1);
-    await worker();
+    await h.startWorkerProcess();
 
     const [dftResult, genResult] = await Promise.all([dftHandle.result(), genHandle.result()]);
     mark(`both campaigns done, ${((Date.now() - killedAt) / 1000).toFixed(0)} s after the kill`);
@@ -146,7 +103,7 @@ describe('campaign survives kill -9 of its worker inside database writes', () =>
     }
 
     for (const c of [dftCampaign, genCampaign]) {
-      const generated = await t.db.query<{ idempotency_key: string }>(
+      const generated = await h.db.query<{ idempotency_key: string }>(
         `SELECT idempotency_key FROM structures WHERE idempotency_key LIKE $1 || ':r0:gen:%'
           ORDER BY idempotency_key`,
         [c.id],
@@ -154,7 +111,7 @@ describe('campaign survives kill -9 of its worker inside database writes', () =>
       expect(generated.rows.map((r) => r.idempotency_key)).toEqual(
         [0, 1, 2, 3, 4, 5].map((i) => `${c.id}:r0:gen:${i}`),
       );
-      const calcs = await t.db.query<{
+      const calcs = await h.db.query<{
         id: string;
         status: string;
         energy_per_atom_ev: number | null;
@@ -170,13 +127,13 @@ describe('campaign survives kill -9 of its worker inside database writes', () =>
       expect(calc).toMatchObject({ status: 'converged', running_job: null });
       expect(calc.energy_per_atom_ev).not.toBeNull(); // the result survived the crash
       expect(calc.attempts).toHaveLength(1); // read back (dft) or run once (gen), never twice
-      const round = await t.db.query<{
+      const round = await h.db.query<{
         summary: { generated: number; dftRun: number; dftConverged: number };
       }>('SELECT summary FROM rounds WHERE campaign_id = $1', [c.id]);
       expect(round.rows).toHaveLength(1);
       expect(round.rows[0]!.summary).toMatchObject({ generated: 6, dftRun: 1, dftConverged: 1 });
     }
-    const killed = await t.db.query<{ id: string }>(
+    const killed = await h.db.query<{ id: string }>(
       'SELECT id::text FROM dft_calculations WHERE campaign_id = $1',
       [dftCampaign.id],
     );

@@ -5,100 +5,35 @@
  * result lost, none duplicated. The activity heartbeats every 10 s and the workflow's heartbeat
  * timeout is 1 minute, so the retry starts about a minute after the kill.
  */
-import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WORKFLOW_TASK_QUEUE } from '../../cli/start-workers.js';
-import { discoveryCampaign } from '../../workflows/campaign.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startTemporalHarness,
+  waitForRunningDftJobs,
+  type TemporalHarness,
+} from '../helpers/temporal-harness.js';
 import { siliconCampaign } from './fixtures.js';
 import { seedDftReferences } from './seed-dft-references.js';
 
-const NAMESPACE = 'campaign-reliability';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('campaign survives kill -9 of its worker', () => {
-  let t: TestDatabase;
-  let workRoot: string;
-  let client: Client;
-  let connection: Connection;
-  const children: ChildProcess[] = [];
+  let h: TemporalHarness;
 
-  /** Starts a worker process (its own process group) and resolves once it polls. */
-  const startWorkerProcess = (dftDelayS: number): Promise<ChildProcess> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(import.meta.dirname, 'worker-process.ts')],
-        {
-          detached: true,
-          stdio: ['ignore', 'pipe', 'inherit'],
-          env: {
-            ...process.env,
-            TEMPORAL_ADDRESS: inject('temporalAddress'),
-            TEMPORAL_NAMESPACE: NAMESPACE,
-            DATABASE_URL: t.url,
-            WORK_ROOT: workRoot,
-            DFT_DELAY_S: String(dftDelayS),
-          },
-        },
-      );
-      children.push(child);
-      child.stdout!.setEncoding('utf8');
-      child.stdout!.on('data', (s: string) => {
-        if (s.includes('ready')) resolve(child);
-      });
-      child.once('exit', (code, signal) => reject(new Error(`worker exited early: ${code ?? signal}`)));
-    });
-
+  // The workers run as processes (`h.startWorkerProcess`), none in this one.
   beforeAll(async () => {
-    t = await openTestDatabase('postgres', { migrated: true });
-    workRoot = mkdtempSync(join(tmpdir(), 'matdisc-campaign-reliability-'));
-    chmodSync(workRoot, 0o755);
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace: NAMESPACE });
+    h = await startTemporalHarness({ namespace: 'campaign-reliability', queues: [] });
   });
 
-  afterAll(async () => {
-    for (const c of children)
-      if (c.exitCode === null && c.signalCode === null) {
-        const exited = new Promise((r) => c.once('exit', r));
-        c.kill('SIGTERM');
-        await exited;
-      }
-    await connection?.close();
-    await t?.close();
-    rmSync(workRoot, { recursive: true, force: true });
-  });
+  afterAll(() => h?.stop());
 
   it('kill -9 during DFT, new worker: completes, each calculation once, all converged', async () => {
-    const first = await startWorkerProcess(20);
+    const first = await h.startWorkerProcess({ dftDelayS: 20 });
     const campaignId = `campaign-kill-${Date.now()}`;
     // The Si reference is not under test: without it, its vc-relax would hold one of the two slots.
-    await seedDftReferences(t.db, siliconCampaign());
-    const handle = await client.workflow.start(discoveryCampaign, {
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      workflowId: campaignId,
-      args: [{ campaignId, config: siliconCampaign() }],
-    });
-    let jobs: { id: string; scheduler_job_id: string }[] = [];
-    for (let i = 0; i < 600 && jobs.length < 2; i++) {
-      await sleep(200);
-      jobs = (
-        await t.db.query<{ id: string; scheduler_job_id: string }>(
-          `SELECT id::text, scheduler_job_id FROM dft_calculations
-            WHERE campaign_id = $1 AND status = 'running' AND scheduler_job_id IS NOT NULL`,
-          [campaignId],
-        )
-      ).rows;
-    }
+    await seedDftReferences(h.db, siliconCampaign());
+    const handle = await h.startCampaign(campaignId, siliconCampaign());
+    const jobs = await waitForRunningDftJobs(h.db, campaignId, 2, 600);
     expect(jobs).toHaveLength(2);
 
     // The host dies: the worker and its DFT jobs (each in its own session, `local-<pid>-…`).
-    first.removeAllListeners('exit'); // the early-exit rejection of startWorkerProcess
     const exited = new Promise((r) => first.once('exit', r));
     process.kill(-first.pid!, 'SIGKILL');
     for (const j of jobs) {
@@ -113,13 +48,13 @@ describe('campaign survives kill -9 of its worker', () => {
     expect(first.signalCode).toBe('SIGKILL');
 
     const killedAt = Date.now();
-    await startWorkerProcess(0);
+    await h.startWorkerProcess();
     const result = await handle.result();
     console.log(`reliability: campaign done ${((Date.now() - killedAt) / 1000).toFixed(0)} s after the kill`);
     expect(result).toMatchObject({ stage: 'completed', dftSpent: 2 });
     expect(result.counts).toMatchObject({ dftConverged: 2, dftFailed: 0 });
 
-    const rows = await t.db.query<{
+    const rows = await h.db.query<{
       idempotency_key: string;
       n: string;
       status: string;
@@ -138,7 +73,7 @@ describe('campaign survives kill -9 of its worker', () => {
     expect(rows.rows.map((r) => r.idempotency_key).sort()).toEqual(
       [...new Set(rows.rows.map((r) => r.idempotency_key))].sort(),
     );
-    const round = await t.db.query<{ summary: { dftConverged: number; dftRun: number } }>(
+    const round = await h.db.query<{ summary: { dftConverged: number; dftRun: number } }>(
       'SELECT summary FROM rounds WHERE campaign_id = $1',
       [campaignId],
     );

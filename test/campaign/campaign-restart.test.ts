@@ -21,12 +21,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../cli/stack/free-port.js';
 import { PostgresServer } from '../../cli/stack/postgres-server.js';
 import { TemporalDevServer } from '../../cli/stack/temporal-dev-server.js';
-import { WORKFLOW_TASK_QUEUE } from '../../cli/start-workers.js';
 import { Database } from '../../db/database.js';
 import { migrate } from '../../db/migrate.js';
-import { discoveryCampaign } from '../../workflows/campaign.js';
 import { dftCandidateWorkflowId } from '../../workflows/dft-candidate.js';
-import { lockHolder, poll, waitForBlockedQuery } from './blocked-query.js';
+import { campaignStatus, startCampaign, waitForSubmittedDft } from '../helpers/temporal-harness.js';
+import { lockHolder, waitForBlockedQuery } from './blocked-query.js';
 import { siliconCampaign } from './fixtures.js';
 import { seedDftReferences } from './seed-dft-references.js';
 import { isAlive, startWorkerProcess, stopWorkerProcesses } from './spawn-worker.js';
@@ -109,22 +108,8 @@ describe('campaign survives restarts of the Temporal server and of PostgreSQL', 
       dft: { profile: 'test', budgetPerRound: 1, budgetTotal: 1, maxConcurrent: 1 },
     });
     await seedDftReferences(db, config);
-    const handle = await client.workflow.start(discoveryCampaign, {
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      workflowId: campaignId,
-      args: [{ campaignId, config }],
-    });
-    const dft = await poll(
-      'DFT job submitted',
-      async () =>
-        (
-          await db.query<{ id: string }>(
-            'SELECT id::text FROM dft_calculations WHERE campaign_id = $1 AND scheduler_job_id IS NOT NULL',
-            [campaignId],
-          )
-        ).rows[0],
-      180_000,
-    );
+    const handle = await startCampaign(client, campaignId, config);
+    const dft = await waitForSubmittedDft(db, campaignId);
     mark('DFT job submitted');
     const holder = await lockHolder(postgres.url);
     await holder.query('BEGIN');
@@ -180,9 +165,6 @@ describe('campaign survives restarts of the Temporal server and of PostgreSQL', 
       [campaignId],
     );
     expect(generated.rows[0]).toEqual({ n: 4, rows: 4 });
-    const status = await db.query<{ status: string }>('SELECT status FROM campaigns WHERE id = $1', [
-      campaignId,
-    ]);
-    expect(status.rows[0]!.status).toBe('completed');
+    expect(await campaignStatus(db, campaignId)).toBe('completed');
   }, 300_000);
 });

@@ -5,78 +5,42 @@
  * Cancellation contract: the DFT children end cancelled, their jobs are killed, and each row is
  * stored as `failed` with reason 'cancelled' (never left 'running').
  */
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANCELLED_REASON } from '../../activities/dft/dft-activities.js';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
-import { discoveryCampaign } from '../../workflows/campaign.js';
 import { campaignStatusQuery, setBudgetUpdate, stopSignal } from '../../workflows/campaign-messages.js';
 import { dftCandidateWorkflowId } from '../../workflows/dft-candidate.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import {
+  campaignStatus,
+  startTemporalHarness,
+  waitForRunningDftJobs,
+  type TemporalHarness,
+} from '../helpers/temporal-harness.js';
 import { DelayedLauncher } from './delayed-launcher.js';
 import { siliconCampaign } from './fixtures.js';
 import { seedDftReferences } from './seed-dft-references.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('campaign signals, updates and queries', () => {
-  let t: TestDatabase;
-  let workers: RunningWorkers;
-  let workRoot: string;
-  let client: Client;
-  let connection: Connection;
+  let h: TemporalHarness;
 
   beforeAll(async () => {
-    t = await openTestDatabase('postgres', { migrated: true });
-    workRoot = mkdtempSync(join(tmpdir(), 'matdisc-campaign-signals-'));
-    chmodSync(workRoot, 0o755);
-    workers = await startWorkers({
-      address: inject('temporalAddress'),
+    h = await startTemporalHarness({
       namespace: 'campaign-signals',
       queues: ['cpu', 'dft', 'gpu'],
-      deps: {
-        db: t.db,
-        workRoot,
-        pseudoDir: process.env.PSEUDO_DIR,
-        launchers: { local: new DelayedLauncher(120) },
-      },
+      launchers: { local: new DelayedLauncher(120) },
       concurrency: { dft: 2 },
     });
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace: 'campaign-signals' });
   });
 
-  afterAll(async () => {
-    await connection?.close();
-    await workers?.shutdown();
-    await t?.close();
-    rmSync(workRoot, { recursive: true, force: true });
-  });
+  afterAll(() => h?.stop());
 
   it('status while DFT runs, setBudget accepted and rejected, stop --cancel cancels the DFT jobs', async () => {
     const campaignId = `campaign-signals-${Date.now()}`;
     // References already computed, as after a first campaign: both DFT slots go to candidates.
-    await seedDftReferences(t.db, siliconCampaign({ rounds: 2 }));
-    const handle = await client.workflow.start(discoveryCampaign, {
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      workflowId: campaignId,
-      args: [{ campaignId, config: siliconCampaign({ rounds: 2 }) }],
-    });
+    await seedDftReferences(h.db, siliconCampaign({ rounds: 2 }));
+    const handle = await h.startCampaign(campaignId, siliconCampaign({ rounds: 2 }));
     // Wait until both DFT jobs are submitted (their rows carry a job id).
-    let running: { structure_id: string; scheduler_job_id: string }[] = [];
-    for (let i = 0; i < 300 && running.length < 2; i++) {
-      await sleep(200);
-      running = (
-        await t.db.query<{ structure_id: string; scheduler_job_id: string }>(
-          `SELECT structure_id::text, scheduler_job_id FROM dft_calculations
-            WHERE campaign_id = $1 AND status = 'running' AND scheduler_job_id IS NOT NULL`,
-          [campaignId],
-        )
-      ).rows;
-    }
+    const running = await waitForRunningDftJobs(h.db, campaignId, 2, 300);
     expect(running).toHaveLength(2);
 
     const status = await handle.query(campaignStatusQuery);
@@ -125,24 +89,21 @@ describe('campaign signals, updates and queries', () => {
       dftInFlight: 0,
     });
     for (const r of running) {
-      const child = await client.workflow
+      const child = await h.client.workflow
         .getHandle(dftCandidateWorkflowId(campaignId, r.structure_id))
         .describe();
       expect(child.status.name).toBe('CANCELLED');
     }
-    const rows = await t.db.query<{ status: string; failure_reason: string | null; running_job: unknown }>(
+    const rows = await h.db.query<{ status: string; failure_reason: string | null; running_job: unknown }>(
       'SELECT status, failure_reason, running_job FROM dft_calculations WHERE campaign_id = $1',
       [campaignId],
     );
     expect(rows.rows).toHaveLength(2);
     for (const r of rows.rows)
       expect(r).toMatchObject({ status: 'failed', failure_reason: CANCELLED_REASON, running_job: null });
-    const campaign = await t.db.query<{ status: string }>('SELECT status FROM campaigns WHERE id = $1', [
-      campaignId,
-    ]);
-    expect(campaign.rows[0]?.status).toBe('stopped');
+    expect(await campaignStatus(h.db, campaignId)).toBe('stopped');
     // The second round never started.
-    const rounds = await t.db.query('SELECT id FROM rounds WHERE campaign_id = $1', [campaignId]);
+    const rounds = await h.db.query('SELECT id FROM rounds WHERE campaign_id = $1', [campaignId]);
     expect(rounds.rows).toHaveLength(1);
   }, 170_000);
 });

@@ -6,56 +6,29 @@
  * calculation's directory, and there is one `dft_calculations` row, converged, with one attempt.
  * Jobs sleep 10 s before pw.x (DelayedSlurmLauncher) so the kill lands while one certainly runs.
  */
-import { Client, Connection } from '@temporalio/client';
-import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WORKFLOW_TASK_QUEUE } from '../../cli/start-workers.js';
-import { discoveryCampaign } from '../../workflows/campaign.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startTemporalHarness,
+  waitForSubmittedDft,
+  type TemporalHarness,
+} from '../helpers/temporal-harness.js';
 import { slurmLines, startSlurmCluster } from '../slurm/cluster.js';
 import { poll } from './blocked-query.js';
 import { siliconCampaign } from './fixtures.js';
 import { seedDftReferences } from './seed-dft-references.js';
-import { isAlive, killWorkerProcess, startWorkerProcess, stopWorkerProcesses } from './spawn-worker.js';
-
-const NAMESPACE = 'campaign-slurm';
+import { isAlive, killWorkerProcess } from './spawn-worker.js';
 
 describe('campaign with SLURM DFT survives kill -9 of its worker', () => {
-  let t: TestDatabase;
-  let workRoot: string;
-  let client: Client;
-  let connection: Connection;
-  const children: ChildProcess[] = [];
-  const worker = () =>
-    startWorkerProcess(
-      {
-        temporalAddress: inject('temporalAddress'),
-        namespace: NAMESPACE,
-        databaseUrl: t.url,
-        workRoot,
-        dftDelayS: 10,
-      },
-      children,
-    );
+  let h: TemporalHarness;
+  // The workers run as processes, none in this one.
+  const worker = () => h.startWorkerProcess({ dftDelayS: 10 });
 
   beforeAll(async () => {
     await startSlurmCluster();
-    t = await openTestDatabase('postgres', { migrated: true });
-    workRoot = mkdtempSync(join(tmpdir(), 'matdisc-campaign-slurm-'));
-    chmodSync(workRoot, 0o755);
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace: NAMESPACE });
+    h = await startTemporalHarness({ namespace: 'campaign-slurm', queues: [] });
   }, 200_000);
 
-  afterAll(async () => {
-    await stopWorkerProcesses(children);
-    await connection?.close();
-    await t?.close();
-    rmSync(workRoot, { recursive: true, force: true });
-  });
+  afterAll(() => h?.stop());
 
   it('kill -9 while the SLURM job runs: a new worker re-attaches, one job, one row, converged', async () => {
     const campaignId = `campaign-slurm-${Date.now()}`;
@@ -63,24 +36,10 @@ describe('campaign with SLURM DFT survives kill -9 of its worker', () => {
       candidatesPerRound: 4,
       dft: { profile: 'test', scheduler: 'slurm', budgetPerRound: 1, budgetTotal: 1, maxConcurrent: 1 },
     });
-    await seedDftReferences(t.db, config);
+    await seedDftReferences(h.db, config);
     const first = await worker();
-    const handle = await client.workflow.start(discoveryCampaign, {
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      workflowId: campaignId,
-      args: [{ campaignId, config }],
-    });
-    const jobId = await poll(
-      'SLURM job submitted',
-      async () =>
-        (
-          await t.db.query<{ scheduler_job_id: string }>(
-            'SELECT scheduler_job_id FROM dft_calculations WHERE campaign_id = $1 AND scheduler_job_id IS NOT NULL',
-            [campaignId],
-          )
-        ).rows[0]?.scheduler_job_id,
-      180_000,
-    );
+    const handle = await h.startCampaign(campaignId, config);
+    const jobId = (await waitForSubmittedDft(h.db, campaignId)).scheduler_job_id;
     expect(jobId).toMatch(/^\d+$/);
     // Queued jobs of other SLURM test files may hold the node for a while.
     await poll(
@@ -101,7 +60,7 @@ describe('campaign with SLURM DFT survives kill -9 of its worker', () => {
     expect(result).toMatchObject({ stage: 'completed', dftSpent: 1 });
     expect(result.counts).toMatchObject({ dftConverged: 1, dftFailed: 0 });
 
-    const rows = await t.db.query<{
+    const rows = await h.db.query<{
       status: string;
       scheduler: string;
       scheduler_job_id: string;

@@ -17,62 +17,30 @@
  * comparison is like with like. (Converged profiles do not have this problem; the test profile is
  * for speed, not for numbers.)
  */
-import { Client, Connection } from '@temporalio/client';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoundSummary } from '../../activities/campaign/record-round-summary.js';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
-import { discoveryCampaign } from '../../workflows/campaign.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { startTemporalHarness, type TemporalHarness } from '../helpers/temporal-harness.js';
 import { siliconCampaign } from './fixtures.js';
 
 describe('DFT elemental references and confirmed stability', () => {
-  let t: TestDatabase;
-  let workers: RunningWorkers;
-  let workRoot: string;
-  let client: Client;
-  let connection: Connection;
-  const namespace = 'campaign-dft-references';
+  let h: TemporalHarness;
 
   beforeAll(async () => {
-    t = await openTestDatabase('postgres', { migrated: true });
-    workRoot = mkdtempSync(join(tmpdir(), 'matdisc-references-'));
-    chmodSync(workRoot, 0o755);
-    workers = await startWorkers({
-      address: inject('temporalAddress'),
-      namespace,
+    h = await startTemporalHarness({
+      namespace: 'campaign-dft-references',
       queues: ['cpu', 'dft', 'gpu'],
-      deps: { db: t.db, workRoot, pseudoDir: process.env.PSEUDO_DIR },
       concurrency: { dft: 2 },
     });
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace });
   });
 
-  afterAll(async () => {
-    await connection?.close();
-    await workers?.shutdown();
-    await t?.close();
-    rmSync(workRoot, { recursive: true, force: true });
-  });
+  afterAll(() => h?.stop());
 
   const run = (campaignId: string, overrides: Parameters<typeof siliconCampaign>[0]) =>
-    client.workflow.execute(discoveryCampaign, {
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      workflowId: campaignId,
-      args: [
-        {
-          campaignId,
-          config: siliconCampaign({ mlip: { model: 'mlearn-committee' }, ...overrides }),
-        },
-      ],
-    });
+    h.runCampaign(campaignId, siliconCampaign({ mlip: { model: 'mlearn-committee' }, ...overrides }));
 
   const references = async () =>
     (
-      await t.db.query<{
+      await h.db.query<{
         idempotency_key: string;
         status: string;
         reference_element: string | null;
@@ -108,13 +76,13 @@ describe('DFT elemental references and confirmed stability', () => {
       campaign_id: null,
     });
     const muGe = refs[0]!.energy_per_atom_ev;
-    const stored = await t.db.query<{ energy_per_atom_ev: number; dft_calculation_id: string | null }>(
+    const stored = await h.db.query<{ energy_per_atom_ev: number; dft_calculation_id: string | null }>(
       `SELECT energy_per_atom_ev, dft_calculation_id::text FROM elemental_references WHERE element = 'Ge' AND level_of_theory LIKE 'qe:test:%'`,
     );
     expect(stored.rows).toEqual([{ energy_per_atom_ev: muGe, dft_calculation_id: expect.any(String) }]);
 
     const candidates = (
-      await t.db.query<{
+      await h.db.query<{
         n_sites: number;
         dft_status: string;
         dft_formation_energy_per_atom_ev: number | null;
@@ -147,7 +115,7 @@ describe('DFT elemental references and confirmed stability', () => {
       expect(Number.isFinite(c.mlip_force_mae_ev_per_a)).toBe(true);
     }
 
-    const round = await t.db.query<{ summary: RoundSummary }>(
+    const round = await h.db.query<{ summary: RoundSummary }>(
       'SELECT summary FROM rounds WHERE campaign_id = $1',
       [campaignId],
     );
@@ -169,7 +137,7 @@ describe('DFT elemental references and confirmed stability', () => {
     expect(summary.mlipForceMaeEvPerA).toBeGreaterThanOrEqual(0);
     expect(summary.mlipForceMaeEvPerA!).toBeLessThan(5);
 
-    const view = await t.db.query(
+    const view = await h.db.query(
       'SELECT dft_confirmed_stable, dft_stability_unassessed FROM campaign_summary WHERE campaign_id = $1',
       [campaignId],
     );
@@ -177,7 +145,7 @@ describe('DFT elemental references and confirmed stability', () => {
       dft_confirmed_stable: String(summary.dftConfirmedStable),
       dft_stability_unassessed: '0',
     });
-    const hull = await t.db.query(
+    const hull = await h.db.query(
       `SELECT reference_element, formation_energy_per_atom_ev, e_above_hull_ev_per_atom FROM hull_entries WHERE reference_element IS NOT NULL`,
     );
     expect(hull.rows).toEqual([
@@ -210,7 +178,7 @@ describe('DFT elemental references and confirmed stability', () => {
       idempotency_key: before[0]!.idempotency_key,
       energy_per_atom_ev: before[0]!.energy_per_atom_ev,
     });
-    const round = await t.db.query<{ summary: RoundSummary }>(
+    const round = await h.db.query<{ summary: RoundSummary }>(
       'SELECT summary FROM rounds WHERE campaign_id = $1',
       [campaignId],
     );

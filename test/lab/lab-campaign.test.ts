@@ -4,63 +4,27 @@
  * sends its DFT-converged candidate to the example robot; the experiment, an abandoned child,
  * completes after the campaign and shows in candidate_review.
  */
-import { Client, Connection } from '@temporalio/client';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../cli/stack/free-port.js';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
-import { discoveryCampaign } from '../../workflows/campaign.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labExperimentWorkflowId } from '../../workflows/lab-experiment.js';
 import type { LabExperimentSummary } from '../../activities/lab/lab-activities.js';
 import { siliconCampaign } from '../campaign/fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { startLabWorker, startSimulator, type Proc } from './lab-fixtures.js';
-
-const NAMESPACE = 'lab-campaign';
+import { startTemporalHarness, type TemporalHarness } from '../helpers/temporal-harness.js';
+import { startRobotLab } from './lab-fixtures.js';
 
 describe('campaign with a lab section', () => {
-  let t: TestDatabase;
-  let workDir: string;
-  let sim: Proc & { url: string };
-  let labWorker: Proc;
-  let workers: RunningWorkers;
-  let connection: Connection;
-  let client: Client;
+  let h: TemporalHarness;
 
   beforeAll(async () => {
-    t = await openTestDatabase('postgres', { migrated: true });
-    workDir = mkdtempSync(join(tmpdir(), 'matdisc-lab-campaign-'));
-    chmodSync(workDir, 0o755);
-    sim = await startSimulator({ durationMs: 500, progressEveryMs: 100 });
-    labWorker = await startLabWorker({
-      temporalAddress: inject('temporalAddress'),
-      namespace: NAMESPACE,
-      databaseUrl: t.url,
-      robotUrl: sim.url,
-      callbackPort: await freePort(),
-      workDir,
-    });
-    workers = await startWorkers({
-      address: inject('temporalAddress'),
-      namespace: NAMESPACE,
+    h = await startTemporalHarness({
+      namespace: 'lab-campaign',
       queues: ['cpu', 'dft', 'gpu'],
-      deps: { db: t.db, workRoot: workDir, pseudoDir: process.env.PSEUDO_DIR },
       concurrency: { dft: 2 },
     });
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace: NAMESPACE });
+    const robot = await startRobotLab(h, { durationMs: 500, progressEveryMs: 100 });
+    await robot.startWorker();
   });
 
-  afterAll(async () => {
-    await connection?.close();
-    await workers?.shutdown();
-    await labWorker?.stop();
-    await sim?.stop();
-    await t?.close();
-    rmSync(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.stop());
 
   it('sends the qualifying candidate to the robot; the result is in candidate_review', async () => {
     const campaignId = `campaign-lab-${Date.now()}`;
@@ -78,27 +42,23 @@ describe('campaign with a lab section', () => {
         timeouts: { deviceWait: '2 minutes', experiment: '3 minutes', progress: '1 minute' },
       },
     });
-    const result = await client.workflow.execute(discoveryCampaign, {
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      workflowId: campaignId,
-      args: [{ campaignId, config }],
-    });
+    const result = await h.runCampaign(campaignId, config);
     expect(result.stage).toBe('completed');
     // The experiment is an abandoned child that writes its own lab_experiments row in its first
     // activity, which on a loaded machine runs after the campaign has returned: reading the table
     // right away found nothing once. Its workflow id follows from the candidate, so wait for it.
-    const dft = await t.db.query<{ structure_id: string; status: string }>(
+    const dft = await h.db.query<{ structure_id: string; status: string }>(
       `SELECT structure_id::text AS structure_id, status FROM dft_calculations WHERE campaign_id = $1`,
       [campaignId],
     );
     expect(dft.rows.map((r) => r.status)).toEqual(['converged']);
     const structureId = dft.rows[0]!.structure_id;
-    const summary = await client.workflow
+    const summary = await h.client.workflow
       .getHandle<() => Promise<LabExperimentSummary>>(
         labExperimentWorkflowId(campaignId, 'http-robot', structureId),
       )
       .result();
-    const started = await t.db.query<{ structure_id: string; selection: { basis: string }; status: string }>(
+    const started = await h.db.query<{ structure_id: string; selection: { basis: string }; status: string }>(
       `SELECT structure_id::text AS structure_id, selection, status, failure_reason, jobs, progress
          FROM lab_experiments WHERE campaign_id = $1`,
       [campaignId],
@@ -106,7 +66,7 @@ describe('campaign with a lab section', () => {
     expect(started.rows.map((r) => r.structure_id)).toEqual([structureId]);
     expect(['dft', 'mlip']).toContain(started.rows[0]!.selection.basis);
     expect(summary, JSON.stringify(started.rows)).toMatchObject({ status: 'succeeded', jobs: 1 });
-    const review = await t.db.query(
+    const review = await h.db.query(
       `SELECT dft_status, lab_status, lab_device, lab_result FROM candidate_review WHERE structure_id = $1`,
       [structureId],
     );

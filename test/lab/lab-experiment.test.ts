@@ -4,26 +4,29 @@
  * (`matdisc worker --queues lab --plugin lab/examples/http-robot/plugin.ts`). Workflows
  * run on an in-process `cpu` worker. Simulator jobs take about a second.
  */
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { registerLab } from '../../cli/commands/lab.js';
-import { freePort } from '../../cli/stack/free-port.js';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
 import type { LabConfig } from '../../contracts/lab-config.js';
 import { labExperiment, labExperimentWorkflowId } from '../../workflows/lab-experiment.js';
 import { labExperimentStatusQuery, rejectSignal } from '../../workflows/lab-messages.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { startTemporalHarness, type TemporalHarness } from '../helpers/temporal-harness.js';
 import { runCommand } from '../helpers/run-command.js';
-import { labConfig, seedCandidates, startLabWorker, startSimulator, type Proc } from './lab-fixtures.js';
+import {
+  labConfig,
+  seedCandidates,
+  startLabExperiment,
+  startRobotLab,
+  type RobotLab,
+} from './lab-fixtures.js';
 
 const NAMESPACE = 'lab';
 const CAMPAIGN = 'lab-campaign';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Row {
   id: string;
@@ -41,19 +44,14 @@ interface Row {
 }
 
 describe('labExperiment with the example HTTP robot', () => {
-  let t: TestDatabase;
-  let workDir: string;
-  let sim: Proc & { url: string };
-  let labWorker: Proc;
-  let cpuWorkers: RunningWorkers;
-  let connection: Connection;
-  let client: Client;
+  let h: TemporalHarness;
+  let robot: RobotLab;
   let structures: string[];
   let next = 0;
 
   const row = async (structureId: string): Promise<Row | undefined> =>
     (
-      await t.db.query<Row>(
+      await h.db.query<Row>(
         `SELECT id::text, status, failure_reason, device, result, files, jobs, progress, idempotency_key,
                 device_acquired_at, finished_at, decided_by
            FROM lab_experiments WHERE structure_id = $1`,
@@ -61,7 +59,9 @@ describe('labExperiment with the example HTTP robot', () => {
       )
     ).rows[0];
   const robotJobs = async (experimentKey: string) =>
-    (await (await fetch(`${sim.url}/jobs?experimentKey=${encodeURIComponent(experimentKey)}`)).json()) as {
+    (await (
+      await fetch(`${robot.sim.url}/jobs?experimentKey=${encodeURIComponent(experimentKey)}`)
+    ).json()) as {
       id: string;
       state: string;
       submittedAt: string;
@@ -70,12 +70,7 @@ describe('labExperiment with the example HTTP robot', () => {
     }[];
   const start = async (lab: LabConfig) => {
     const structureId = structures[next++]!;
-    const workflowId = labExperimentWorkflowId(CAMPAIGN, lab.plugin, structureId);
-    const handle = await client.workflow.start(labExperiment, {
-      taskQueue: WORKFLOW_TASK_QUEUE,
-      workflowId,
-      args: [{ campaignId: CAMPAIGN, roundId: null, structureId, lab }],
-    });
+    const handle = await startLabExperiment(h.client, CAMPAIGN, structureId, lab);
     return { structureId, handle };
   };
   const waitFor = async <T>(
@@ -93,46 +88,22 @@ describe('labExperiment with the example HTTP robot', () => {
   };
 
   beforeAll(async () => {
-    t = await openTestDatabase('postgres', { migrated: true });
-    structures = await seedCandidates(t.db, CAMPAIGN, 10);
-    workDir = mkdtempSync(join(tmpdir(), 'matdisc-lab-'));
-    chmodSync(workDir, 0o755);
-    sim = await startSimulator({ durationMs: 1000, progressEveryMs: 200 });
-    labWorker = await startLabWorker({
-      temporalAddress: inject('temporalAddress'),
-      namespace: NAMESPACE,
-      databaseUrl: t.url,
-      robotUrl: sim.url,
-      callbackPort: await freePort(),
-      workDir,
-    });
-    cpuWorkers = await startWorkers({
-      address: inject('temporalAddress'),
-      namespace: NAMESPACE,
-      queues: ['cpu'],
-      deps: { db: t.db, workRoot: workDir },
-    });
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection, namespace: NAMESPACE });
+    h = await startTemporalHarness({ namespace: NAMESPACE, queues: ['cpu'] });
+    structures = await seedCandidates(h.db, CAMPAIGN, 10);
+    robot = await startRobotLab(h, { durationMs: 1000, progressEveryMs: 200 });
+    await robot.startWorker();
   });
 
-  afterAll(async () => {
-    await connection?.close();
-    await cpuWorkers?.shutdown();
-    await labWorker?.stop();
-    await sim?.stop();
-    await t?.close();
-    rmSync(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.stop());
 
   it('end to end: request and approval by CLI, progress, result with measured data and files, in candidate_review', async () => {
     Object.assign(process.env, {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_ADDRESS: h.address,
       TEMPORAL_NAMESPACE: NAMESPACE,
-      DATABASE_URL: t.url,
+      DATABASE_URL: h.url,
     });
     const structureId = structures[next++]!;
-    const configFile = join(workDir, 'lab.yaml');
+    const configFile = join(h.workDir, 'lab.yaml');
     writeFileSync(
       configFile,
       stringify({
@@ -147,7 +118,7 @@ describe('labExperiment with the example HTTP robot', () => {
       )
     ).trim();
     expect(workflowId).toBe(labExperimentWorkflowId(CAMPAIGN, 'http-robot', structureId));
-    const handle = client.workflow.getHandle<typeof labExperiment>(workflowId);
+    const handle = h.client.workflow.getHandle<typeof labExperiment>(workflowId);
     await waitFor(
       'the approval step',
       async () => (await handle.query(labExperimentStatusQuery)).stage === 'awaiting-approval',
@@ -179,7 +150,7 @@ describe('labExperiment with the example HTTP robot', () => {
     expect(createHash('sha256').update(file).digest('hex')).toBe(done.files[0]!.sha256);
     expect(await robotJobs(done.idempotency_key)).toHaveLength(1);
 
-    const review = await t.db.query(
+    const review = await h.db.query(
       `SELECT lab_status, lab_device, lab_plugin, lab_jobs, lab_failure_reason, lab_result, lab_files
          FROM candidate_review WHERE structure_id = $1`,
       [structureId],
@@ -196,7 +167,7 @@ describe('labExperiment with the example HTTP robot', () => {
     console.log(`${listing}${status}`);
     expect(listing).toMatch(/\tsucceeded\tSi\thttp-robot@furnace-1\tjobs 1\t/);
     expect(status).toMatch(/: done \(succeeded\); decision approved; device furnace-1/);
-    const device = await t.db.query(
+    const device = await h.db.query(
       `SELECT holder_experiment_id, jobs_run FROM lab_devices WHERE name = 'furnace-1'`,
     );
     expect(device.rows[0]).toMatchObject({ holder_experiment_id: null });
@@ -241,7 +212,7 @@ describe('labExperiment with the example HTTP robot', () => {
     const r = (await row(structureId))!;
     expect(r.status).toBe('timed_out');
     expect(r.jobs.at(-1)!.state).toBe('cancelled'); // the hung job was cancelled at the robot
-    const device = await t.db.query(
+    const device = await h.db.query(
       `SELECT holder_experiment_id FROM lab_devices WHERE name = 'furnace-silent'`,
     );
     expect(device.rows[0]!.holder_experiment_id).toBeNull();
@@ -292,7 +263,7 @@ describe('labExperiment with the example HTTP robot', () => {
     const r = (await row(structureId))!;
     expect(r.status).toBe('cancelled');
     expect((await robotJobs(r.idempotency_key))[0]!.state).toBe('cancelled');
-    const device = await t.db.query(
+    const device = await h.db.query(
       `SELECT holder_experiment_id FROM lab_devices WHERE name = 'furnace-cancel'`,
     );
     expect(device.rows[0]!.holder_experiment_id).toBeNull();

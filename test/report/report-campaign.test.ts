@@ -6,100 +6,58 @@
  * that sorts, a row click that opens the 3D viewer. The screenshot is kept in
  * test-artifacts/report/.
  */
-import { Client, Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
 import { execa } from 'execa';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startWorkers, WORKFLOW_TASK_QUEUE, type RunningWorkers } from '../../cli/start-workers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCif } from '../../crystal/io/cif.js';
-import { discoveryCampaign } from '../../workflows/campaign.js';
 import { siliconCampaign } from '../campaign/fixtures.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { startTemporalHarness, type TemporalHarness } from '../helpers/temporal-harness.js';
 import { openReport, type OpenedReport } from './report-browser.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'report');
-const NAMESPACE = 'report';
-
-/** This suite's own namespace on the shared dev server, so no other suite's worker takes its tasks. */
-async function ensureNamespace(connection: Connection): Promise<void> {
-  try {
-    await connection.workflowService.registerNamespace({
-      namespace: NAMESPACE,
-      workflowExecutionRetentionPeriod: msToTs('1 day'),
-    });
-  } catch (err) {
-    if (!/already exists/i.test((err as Error).message)) throw err;
-  }
-  for (let i = 0; i < 100; i++) {
-    try {
-      await connection.workflowService.describeNamespace({ namespace: NAMESPACE });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 describe('matdisc report', () => {
-  let t: TestDatabase;
-  let workRoot: string;
+  let h: TemporalHarness;
   let outDir: string;
   let campaignId: string;
   let report: OpenedReport | undefined;
 
   beforeAll(async () => {
-    t = await openTestDatabase('postgres', { migrated: true });
-    workRoot = mkdtempSync(join(tmpdir(), 'matdisc-report-'));
-    chmodSync(workRoot, 0o755);
-    outDir = join(workRoot, 'report');
-    const connection = await Connection.connect({ address: inject('temporalAddress') });
-    let workers: RunningWorkers | undefined;
+    // Its own namespace on the shared dev server (registered by the harness), so no other suite's
+    // worker takes its tasks. The workers stop once the campaign is done.
+    h = await startTemporalHarness({
+      namespace: 'report',
+      queues: ['cpu', 'dft', 'gpu'],
+      concurrency: { dft: 2 },
+    });
+    outDir = join(h.workDir, 'report');
     try {
-      await ensureNamespace(connection);
-      workers = await startWorkers({
-        address: inject('temporalAddress'),
-        namespace: NAMESPACE,
-        queues: ['cpu', 'dft', 'gpu'],
-        deps: { db: t.db, workRoot, pseudoDir: process.env.PSEUDO_DIR },
-        concurrency: { dft: 2 },
-      });
       campaignId = `report-alsi-${Date.now()}`;
-      const client = new Client({ connection, namespace: NAMESPACE });
-      const result = await client.workflow.execute(discoveryCampaign, {
-        taskQueue: WORKFLOW_TASK_QUEUE,
-        workflowId: campaignId,
-        args: [
-          {
-            campaignId,
-            config: siliconCampaign({
-              name: 'report-test',
-              chemistry: { systems: ['Al-Si'] },
-              candidatesPerRound: 4,
-            }),
-          },
-        ],
-      });
+      const result = await h.runCampaign(
+        campaignId,
+        siliconCampaign({
+          name: 'report-test',
+          chemistry: { systems: ['Al-Si'] },
+          candidatesPerRound: 4,
+        }),
+      );
       expect(result.stage).toBe('completed');
     } finally {
-      await workers?.shutdown();
-      await connection.close();
+      await h.stopWorkers();
     }
   }, 420_000);
 
   afterAll(async () => {
     await report?.browser.close();
-    await t?.close();
-    if (workRoot) rmSync(workRoot, { recursive: true, force: true });
+    await h?.stop();
   });
 
   it('writes index.html and one CIF per candidate, read-only', async () => {
     const run = await execa('node', ['bin/matdisc.js', 'report', campaignId, '--out', outDir, '--json'], {
       cwd: ROOT,
-      env: { DATABASE_URL: t.url },
+      env: { DATABASE_URL: h.url },
       reject: false,
       timeout: 60_000,
     });
@@ -127,7 +85,7 @@ describe('matdisc report', () => {
     }
     const missing = await execa('node', ['bin/matdisc.js', 'report', 'no-such-campaign', '--out', outDir], {
       cwd: ROOT,
-      env: { DATABASE_URL: t.url },
+      env: { DATABASE_URL: h.url },
       reject: false,
     });
     expect(missing.exitCode).toBe(1);
@@ -146,7 +104,7 @@ describe('matdisc report', () => {
     expect(await page.locator('#kpi-plot .point').count()).toBeGreaterThan(0);
     const converged = Number(
       (
-        await t.db.query(
+        await h.db.query(
           `SELECT count(*) AS n FROM dft_calculations WHERE campaign_id = $1 AND status = 'converged'`,
           [campaignId],
         )
