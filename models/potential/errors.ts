@@ -2,8 +2,9 @@
  * Errors of the potential runtime (STYLE.md E1, E2): the class name is the retry contract, so
  * every class here describes a problem a retry cannot fix (list them as non-retryable).
  */
+import { ModelFileError } from '../onnx/model-file-error.js';
 
-/** Base class of every error raised by `models/potential`. */
+/** Base class of the errors `predict` raises; the loading errors are {@link ModelFileError}s. */
 export class PotentialError extends Error {
   override readonly name: string = 'PotentialError';
 }
@@ -13,28 +14,15 @@ export class PotentialError extends Error {
  * card fails validation (the message names the field), the sha256 does not match, or the ONNX
  * graph does not have the contract's inputs and outputs.
  */
-export class ModelLoadError extends PotentialError {
+export class ModelLoadError extends ModelFileError {
   override readonly name: string = 'ModelLoadError';
-  constructor(
-    message: string,
-    /** The .onnx or .card.json path concerned. */
-    readonly path: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** Raised when a model card fails validation; `fields` names every bad field (dotted paths). */
 export class ModelCardError extends ModelLoadError {
   override readonly name: string = 'ModelCardError';
-  constructor(
-    message: string,
-    path: string,
-    /** Dotted paths of the fields that failed, e.g. `['cutoff_a', 'elements.3']`. */
-    readonly fields: readonly string[],
-  ) {
-    super(message, path);
+  constructor(message: string, path: string, fields: readonly string[], options?: { cause?: unknown }) {
+    super(message, path, { ...options, fields });
   }
 }
 

@@ -36,7 +36,7 @@ export {
   modelNameOf,
   resolveModelPath,
 } from './model-registry.js';
-export { ExecutionProviderChoice, clearSessionPool, cudaUnavailableReason } from './session-pool.js';
+export { ExecutionProviderChoice, clearSessionPool, cudaUnavailableReason } from '../onnx/session-pool.js';
 export { buildBatchGraph, type BatchGraph } from './batch-graph.js';
 export { assemblePredictions, type RawOutputs } from './assemble.js';
 export {
@@ -46,3 +46,4 @@ export {
   PotentialError,
   UnsupportedElementError,
 } from './errors.js';
+export { ModelFileError } from '../onnx/model-file-error.js';

@@ -8,68 +8,50 @@
  * await model.dispose();
  * ```
  */
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { assertValidStructure, COMPUTABLE_LIMITS } from '../../crystal/assert-valid-structure.js';
 import { Element } from '../../crystal/elements.js';
 import type { Structure } from '../../crystal/structure.js';
+import { ModelSession, type ModelSessionOptions, type SessionDevice } from '../onnx/model-session.js';
+import { cardPathFor, statModelFile, verifySha256 } from '../onnx/onnx-file.js';
 import { assemblePredictions, type RawOutputs } from './assemble.js';
 import { buildBatchGraph, type BatchGraph } from './batch-graph.js';
 import { ContractError, ModelLoadError, UnsupportedElementError } from './errors.js';
-import { cardPathFor, readModelCard, type ModelCard } from './model-card.js';
+import { readModelCard, type ModelCard } from './model-card.js';
 import { PotentialProperty, type Prediction } from './prediction.js';
-import {
-  acquireSession,
-  releaseSession,
-  type ExecutionProviderChoice,
-  type PooledSession,
-} from './session-pool.js';
 
 /** Inputs and outputs every matdisc potential has (DESIGN.md, "Contracts"). */
 export const CONTRACT_INPUTS = ['species', 'edge_index', 'edge_vec', 'batch', 'n_structures'] as const;
 export const CONTRACT_OUTPUTS = ['energy', 'edge_grad'] as const;
 
 /** Options of {@link MlipModel.load}. */
-export interface MlipModelOptions {
-  /** 'auto' (default): CUDA when a GPU and the CUDA provider are present, else CPU. */
-  readonly executionProviders?: ExecutionProviderChoice;
-  /** ONNX Runtime intra-op threads (default: ONNX Runtime's choice, one per core). */
-  readonly intraOpThreads?: number;
+export interface MlipModelOptions extends ModelSessionOptions {
   /** Check the file against the card's sha256 (default true). */
   readonly verifySha256?: boolean;
   /** Upper bound on edges per ONNX call; larger batches are split (default 2,000,000). */
   readonly maxEdgesPerCall?: number;
-  /** Where fallbacks and warnings go (default: stderr). */
-  readonly log?: (message: string) => void;
 }
 
-const verifiedHashes = new Map<string, string>(); // "path|mtime|size" -> sha256
-
 export class MlipModel {
-  readonly #pooled: PooledSession;
-  readonly #sessionKey: string;
+  readonly #onnx: ModelSession;
   readonly #maxEdges: number;
   readonly #supported: ReadonlySet<string>;
-  #disposed = false;
 
   private constructor(
     /** Absolute path of the .onnx file. */
     readonly path: string,
     /** The validated model card. */
     readonly card: ModelCard,
-    pooled: PooledSession,
-    sessionKey: string,
+    onnx: ModelSession,
     maxEdges: number,
   ) {
-    this.#pooled = pooled;
-    this.#sessionKey = sessionKey;
+    this.#onnx = onnx;
     this.#maxEdges = maxEdges;
     this.#supported = new Set(card.elements);
     const props: PotentialProperty[] = ['energy', 'forces', 'stress'];
     if (card.members > 1) props.push('uncertainty');
-    if (pooled.session.outputNames.includes('embedding')) props.push('embedding');
+    if (onnx.session.outputNames.includes('embedding')) props.push('embedding');
     this.implementedProperties = Object.freeze(props);
   }
 
@@ -92,9 +74,8 @@ export class MlipModel {
   }
 
   /** The execution provider in use, and why the CPU when CUDA was considered. */
-  get device(): { readonly executionProvider: 'cpu' | 'cuda'; readonly fallbackReason?: string } {
-    const { executionProvider, fallbackReason } = this.#pooled;
-    return fallbackReason ? { executionProvider, fallbackReason } : { executionProvider };
+  get device(): SessionDevice {
+    return this.#onnx.device;
   }
 
   /**
@@ -104,62 +85,39 @@ export class MlipModel {
    */
   static async load(onnxPath: string, options: MlipModelOptions = {}): Promise<MlipModel> {
     const path = resolve(onnxPath);
-    const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-    let info;
-    try {
-      info = await stat(path);
-    } catch (err) {
-      throw new ModelLoadError(`potential ${path} cannot be read: ${(err as Error).message}`, path, {
-        cause: err,
-      });
-    }
+    const info = await statModelFile(
+      path,
+      (err) => new ModelLoadError(`potential ${path} cannot be read: ${err.message}`, path, { cause: err }),
+    );
     const card = await readModelCard(cardPathFor(path));
     if (options.verifySha256 ?? true) {
-      const stamp = `${path}|${info.mtimeMs}|${info.size}`;
-      let sha = verifiedHashes.get(stamp);
-      if (!sha) {
-        sha = createHash('sha256')
-          .update(await readFile(path))
-          .digest('hex');
-        verifiedHashes.set(stamp, sha);
-      }
-      if (sha !== card.sha256) {
-        throw new ModelLoadError(
-          `potential ${path} has sha256 ${sha} but its card says ${card.sha256}: the file and its card do not belong together`,
-          path,
-        );
-      }
-    }
-    const { key, promise } = acquireSession(path, {
-      executionProviders: options.executionProviders ?? 'auto',
-      intraOpThreads: options.intraOpThreads,
-      log,
-    });
-    let pooled: PooledSession;
-    try {
-      pooled = await promise;
-    } catch (err) {
-      await releaseSession(key);
-      throw new ModelLoadError(
-        `potential ${path} could not be opened by ONNX Runtime: ${(err as Error).message}`,
+      await verifySha256(
         path,
-        {
+        info,
+        card.sha256,
+        (sha) =>
+          new ModelLoadError(
+            `potential ${path} has sha256 ${sha} but its card says ${card.sha256}: the file and its card do not belong together`,
+            path,
+          ),
+      );
+    }
+    const onnx = await ModelSession.open(path, options, {
+      inputs: CONTRACT_INPUTS,
+      outputs: CONTRACT_OUTPUTS,
+      openFailed: (err) =>
+        new ModelLoadError(`potential ${path} could not be opened by ONNX Runtime: ${err.message}`, path, {
           cause: err,
-        },
-      );
-    }
-    const missingIn = CONTRACT_INPUTS.filter((n) => !pooled.session.inputNames.includes(n));
-    const missingOut = CONTRACT_OUTPUTS.filter((n) => !pooled.session.outputNames.includes(n));
-    if (missingIn.length || missingOut.length) {
-      await releaseSession(key);
-      throw new ModelLoadError(
-        `potential ${path} does not follow the ${card.format} contract: ` +
-          `missing inputs [${missingIn.join(', ')}], missing outputs [${missingOut.join(', ')}] ` +
-          `(has inputs [${pooled.session.inputNames.join(', ')}], outputs [${pooled.session.outputNames.join(', ')}])`,
-        path,
-      );
-    }
-    return new MlipModel(path, card, pooled, key, options.maxEdgesPerCall ?? 2_000_000);
+        }),
+      contractBroken: (m) =>
+        new ModelLoadError(
+          `potential ${path} does not follow the ${card.format} contract: ` +
+            `missing inputs [${m.missingInputs.join(', ')}], missing outputs [${m.missingOutputs.join(', ')}] ` +
+            `(has inputs [${m.inputNames.join(', ')}], outputs [${m.outputNames.join(', ')}])`,
+          path,
+        ),
+    });
+    return new MlipModel(path, card, onnx, options.maxEdgesPerCall ?? 2_000_000);
   }
 
   /**
@@ -171,7 +129,7 @@ export class MlipModel {
    * guard for library callers: such a cell would make the neighbour list refuse or the forces NaN.
    */
   async predict(structures: readonly Structure[]): Promise<Prediction[]> {
-    if (this.#disposed) throw new Error(`model ${this.name} has been disposed`);
+    if (this.#onnx.released) throw new Error(`model ${this.name} has been disposed`);
     if (structures.length === 0) return [];
     structures.forEach((s, index) =>
       assertValidStructure(s, { limits: COMPUTABLE_LIMITS, source: `model ${this.name} input`, index }),
@@ -206,9 +164,7 @@ export class MlipModel {
 
   /** Releases this handle's share of the pooled session. */
   async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    await releaseSession(this.#sessionKey);
+    await this.#onnx.release();
   }
 
   async #run(graph: BatchGraph): Promise<Prediction[]> {
@@ -219,7 +175,7 @@ export class MlipModel {
     const nE = padded ? 1 : graph.src.length;
     const edgeIndex = padded ? new BigInt64Array(2) : graph.edgeIndex;
     const edgeVec = padded ? Float32Array.of(2 * this.cutoff, 0, 0) : graph.edgeVec;
-    const session = this.#pooled.session;
+    const session = this.#onnx.session;
     const feeds: Record<string, ort.Tensor> = {
       species: new ort.Tensor('int64', graph.species, [nA]),
       edge_index: new ort.Tensor('int64', edgeIndex, [2, nE]),

@@ -7,10 +7,12 @@
  *   "cutoff_a": 5.0, "members": 4, "elements": ["H", "He", "..."], "sha256": "3f5c…" }
  * ```
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Element } from '../../crystal/elements.js';
+import { parseJsonFile, readJsonFile, type JsonFileErrors } from '../onnx/json-file.js';
 import { ModelCardError } from './errors.js';
+
+export { cardPathFor } from '../onnx/onnx-file.js';
 
 /** The one format this runtime reads (the ONNX contract of DESIGN.md, "Potential"). */
 export const POTENTIAL_FORMAT = 'matdisc-potential-v1';
@@ -38,39 +40,18 @@ export const ModelCardSchema = z.looseObject({
 /** A validated model card (extra fields are kept). */
 export type ModelCard = z.infer<typeof ModelCardSchema>;
 
-/** `path/to/x.onnx` -> `path/to/x.card.json`. */
-export function cardPathFor(onnxPath: string): string {
-  return onnxPath.replace(/\.onnx$/i, '') + '.card.json';
-}
+const CARD_ERRORS: JsonFileErrors = {
+  label: 'model card',
+  hint: 'every .onnx potential needs a <name>.card.json beside it',
+  invalid: (message, path, { fields, ...options }) => new ModelCardError(message, path, fields, options),
+};
 
 /** Validates parsed JSON as a model card; throws {@link ModelCardError} naming every bad field. */
 export function parseModelCard(value: unknown, path: string): ModelCard {
-  const result = ModelCardSchema.safeParse(value);
-  if (result.success) return result.data;
-  const fields = result.error.issues.map((i) => (i.path.length ? i.path.join('.') : '(root)'));
-  const detail = result.error.issues
-    .map((i) => `field ${JSON.stringify(i.path.length ? i.path.join('.') : '(root)')}: ${i.message}`)
-    .join('; ');
-  throw new ModelCardError(`model card ${path} is invalid: ${detail}`, path, fields);
+  return parseJsonFile(ModelCardSchema, value, path, CARD_ERRORS);
 }
 
 /** Reads and validates a card file. */
 export async function readModelCard(path: string): Promise<ModelCard> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ModelCardError(
-      `model card ${path} cannot be read (${(err as Error).message}): every .onnx potential needs a <name>.card.json beside it`,
-      path,
-      [],
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ModelCardError(`model card ${path} is not valid JSON: ${(err as Error).message}`, path, []);
-  }
-  return parseModelCard(json, path);
+  return parseModelCard(await readJsonFile(path, CARD_ERRORS), path);
 }

@@ -2,8 +2,9 @@
  * Errors of the generator runtime (STYLE.md E1, E2). The class name is the retry contract: every
  * class here describes a problem a retry cannot fix, so list them as non-retryable.
  */
+import { ModelFileError } from '../onnx/model-file-error.js';
 
-/** Base class of every error raised by `models/sampler`. */
+/** Base class of the sampling errors; the loading errors are {@link ModelFileError}s. */
 export class GeneratorError extends Error {
   override readonly name: string = 'GeneratorError';
 }
@@ -12,32 +13,18 @@ export class GeneratorError extends Error {
  * Raised when the denoiser or its schedule cannot be found or read: the message names the path
  * and how to get the file (train and export it, or pass a path).
  */
-export class GeneratorModelNotFoundError extends GeneratorError {
+export class GeneratorModelNotFoundError extends ModelFileError {
   override readonly name: string = 'GeneratorModelNotFoundError';
-  constructor(
-    message: string,
-    /** The file that is missing. */
-    readonly path: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**
  * Raised when a schedule or card fails validation (`fields` names every bad field), or the ONNX
  * graph does not have the contract's inputs and outputs.
  */
-export class GeneratorModelError extends GeneratorError {
+export class GeneratorModelError extends ModelFileError {
   override readonly name: string = 'GeneratorModelError';
-  constructor(
-    message: string,
-    readonly path: string,
-    /** Dotted paths of the fields that failed, e.g. `['lattice.alpha_bars']`. */
-    readonly fields: readonly string[] = [],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(message: string, path: string, fields: readonly string[] = [], options?: { cause?: unknown }) {
+    super(message, path, { ...options, fields });
   }
 }
 

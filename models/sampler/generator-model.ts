@@ -8,20 +8,14 @@
  * await model.dispose();
  * ```
  *
- * Sessions come from the potential runtime's pool (`models/potential/session-pool.ts`): the same
- * CUDA-when-present, CPU-otherwise choice, shared sessions per (file, provider, threads).
+ * Loading is shared with the potential runtime (`models/onnx/`): the same sha256 check, the
+ * same CUDA-when-present, CPU-otherwise choice, shared sessions per (file, provider, threads).
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import {
-  acquireSession,
-  releaseSession,
-  type ExecutionProviderChoice,
-  type PooledSession,
-} from '../potential/session-pool.js';
+import { ModelSession, type ModelSessionOptions, type SessionDevice } from '../onnx/model-session.js';
+import { statModelFile, verifySha256 } from '../onnx/onnx-file.js';
 import { DenoiserContractError, GeneratorModelError, GeneratorModelNotFoundError } from './errors.js';
 import { generatorCardPath, readGeneratorCard, type GeneratorCard } from './model-card.js';
 import { HOW_TO_GET_GENERATOR } from './model-registry.js';
@@ -32,15 +26,9 @@ export const GENERATOR_INPUTS = ['atom_types', 'frac_coords', 'lattice', 'mask',
 export const GENERATOR_OUTPUTS = ['eps_lattice', 'score_frac', 'eps_types'] as const;
 
 /** Options of {@link GeneratorModel.load}. */
-export interface GeneratorModelOptions {
-  /** 'auto' (default): CUDA when a GPU and the CUDA provider are present, else CPU. */
-  readonly executionProviders?: ExecutionProviderChoice;
-  /** ONNX Runtime intra-op threads (default: ONNX Runtime's choice, one per core). */
-  readonly intraOpThreads?: number;
+export interface GeneratorModelOptions extends ModelSessionOptions {
   /** Check the file against the card's sha256 when the card has one (default true). */
   readonly verifySha256?: boolean;
-  /** Where fallbacks and warnings go (default: stderr). */
-  readonly log?: (message: string) => void;
 }
 
 /** One batch for {@link GeneratorModel.denoise}: B structures padded to N atoms, T type channels. */
@@ -69,12 +57,8 @@ export interface DenoiserOutputs {
   readonly epsTypes: Float32Array;
 }
 
-const verifiedHashes = new Map<string, string>(); // "path|mtime|size" -> sha256
-
 export class GeneratorModel {
-  readonly #pooled: PooledSession;
-  readonly #sessionKey: string;
-  #disposed = false;
+  readonly #onnx: ModelSession;
 
   private constructor(
     /** Absolute path of the .onnx file. */
@@ -83,11 +67,9 @@ export class GeneratorModel {
     readonly card: GeneratorCard | undefined,
     /** The validated schedule. */
     readonly schedule: GeneratorSchedule,
-    pooled: PooledSession,
-    sessionKey: string,
+    onnx: ModelSession,
   ) {
-    this.#pooled = pooled;
-    this.#sessionKey = sessionKey;
+    this.#onnx = onnx;
   }
 
   /** Model name: the card's, else the file's base name. */
@@ -101,9 +83,8 @@ export class GeneratorModel {
   }
 
   /** The execution provider in use, and why the CPU when CUDA was considered. */
-  get device(): { readonly executionProvider: 'cpu' | 'cuda'; readonly fallbackReason?: string } {
-    const { executionProvider, fallbackReason } = this.#pooled;
-    return fallbackReason ? { executionProvider, fallbackReason } : { executionProvider };
+  get device(): SessionDevice {
+    return this.#onnx.device;
   }
 
   /**
@@ -114,17 +95,15 @@ export class GeneratorModel {
    */
   static async load(onnxPath: string, options: GeneratorModelOptions = {}): Promise<GeneratorModel> {
     const path = resolve(onnxPath);
-    const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-    let info;
-    try {
-      info = await stat(path);
-    } catch (err) {
-      throw new GeneratorModelNotFoundError(
-        `generator model ${path} cannot be read (${(err as Error).message}); ${HOW_TO_GET_GENERATOR}`,
-        path,
-        { cause: err },
-      );
-    }
+    const info = await statModelFile(
+      path,
+      (err) =>
+        new GeneratorModelNotFoundError(
+          `generator model ${path} cannot be read (${err.message}); ${HOW_TO_GET_GENERATOR}`,
+          path,
+          { cause: err },
+        ),
+    );
     const cardPath = generatorCardPath(path);
     const card = existsSync(cardPath) ? await readGeneratorCard(cardPath) : undefined;
     const schedulePath = card?.schedule
@@ -132,64 +111,51 @@ export class GeneratorModel {
       : path.replace(/\.onnx$/i, '') + '.schedule.json';
     const schedule = await readSchedule(schedulePath);
 
-    if (card?.sha256 && (options.verifySha256 ?? true)) {
-      const stamp = `${path}|${info.mtimeMs}|${info.size}`;
-      let sha = verifiedHashes.get(stamp);
-      if (!sha) {
-        sha = createHash('sha256')
-          .update(await readFile(path))
-          .digest('hex');
-        verifiedHashes.set(stamp, sha);
-      }
-      if (sha !== card.sha256) {
-        throw new GeneratorModelError(
-          `generator ${path} has sha256 ${sha} but its card says ${card.sha256}: the file and its card do not belong together (re-export both)`,
-          path,
-          ['sha256'],
-        );
-      }
+    const expectedSha = card?.sha256;
+    if (expectedSha && (options.verifySha256 ?? true)) {
+      await verifySha256(
+        path,
+        info,
+        expectedSha,
+        (sha) =>
+          new GeneratorModelError(
+            `generator ${path} has sha256 ${sha} but its card says ${expectedSha}: the file and its card do not belong together (re-export both)`,
+            path,
+            ['sha256'],
+          ),
+      );
     }
 
-    const { key, promise } = acquireSession(path, {
-      executionProviders: options.executionProviders ?? 'auto',
-      ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
-      log,
+    const onnx = await ModelSession.open(path, options, {
+      inputs: GENERATOR_INPUTS,
+      outputs: GENERATOR_OUTPUTS,
+      openFailed: (err) =>
+        new GeneratorModelError(
+          `generator ${path} cannot be loaded by ONNX Runtime: ${err.message}`,
+          path,
+          [],
+          {
+            cause: err,
+          },
+        ),
+      contractBroken: (m) =>
+        new GeneratorModelError(
+          `generator ${path} does not follow the matdisc-generator-v1 contract: ` +
+            [
+              m.missingInputs.length ? `missing inputs ${m.missingInputs.join(', ')}` : '',
+              m.missingOutputs.length ? `missing outputs ${m.missingOutputs.join(', ')}` : '',
+            ]
+              .filter(Boolean)
+              .join('; '),
+          path,
+        ),
     });
-    let pooled: PooledSession;
-    try {
-      pooled = await promise;
-    } catch (err) {
-      await releaseSession(key);
-      throw new GeneratorModelError(
-        `generator ${path} cannot be loaded by ONNX Runtime: ${(err as Error).message}`,
-        path,
-        [],
-        {
-          cause: err,
-        },
-      );
-    }
-    const missingIn = GENERATOR_INPUTS.filter((n) => !pooled.session.inputNames.includes(n));
-    const missingOut = GENERATOR_OUTPUTS.filter((n) => !pooled.session.outputNames.includes(n));
-    if (missingIn.length || missingOut.length) {
-      await releaseSession(key);
-      throw new GeneratorModelError(
-        `generator ${path} does not follow the matdisc-generator-v1 contract: ` +
-          [
-            missingIn.length ? `missing inputs ${missingIn.join(', ')}` : '',
-            missingOut.length ? `missing outputs ${missingOut.join(', ')}` : '',
-          ]
-            .filter(Boolean)
-            .join('; '),
-        path,
-      );
-    }
-    return new GeneratorModel(path, card, schedule, pooled, key);
+    return new GeneratorModel(path, card, schedule, onnx);
   }
 
   /** One network evaluation for a padded batch. Throws {@link DenoiserContractError} on bad shapes. */
   async denoise(x: DenoiserInputs): Promise<DenoiserOutputs> {
-    if (this.#disposed) throw new Error(`generator ${this.name} was disposed`);
+    if (this.#onnx.released) throw new Error(`generator ${this.name} was disposed`);
     const { batch: b, atoms: n } = x;
     const t = this.nTypes;
     const feeds: Record<string, ort.Tensor> = {
@@ -199,7 +165,7 @@ export class GeneratorModel {
       mask: new ort.Tensor('float32', x.mask, [b, n]),
       t: new ort.Tensor('float32', x.t, [b]),
     };
-    const out = await this.#pooled.session.run(feeds);
+    const out = await this.#onnx.session.run(feeds);
     const take = (name: string, size: number): Float32Array => {
       const tensor = out[name];
       if (!tensor || tensor.type !== 'float32' || tensor.data.length !== size) {
@@ -219,8 +185,6 @@ export class GeneratorModel {
 
   /** Releases this handle's reference to the pooled session. */
   async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    await releaseSession(this.#sessionKey);
+    await this.#onnx.release();
   }
 }

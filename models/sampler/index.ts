@@ -67,3 +67,4 @@ export {
   GeneratorModelError,
   GeneratorModelNotFoundError,
 } from './errors.js';
+export { ModelFileError } from '../onnx/model-file-error.js';

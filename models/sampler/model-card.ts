@@ -8,8 +8,9 @@
  *   "schedule": "diffcsp-mp20.schedule.json", "sha256": "3f5c…", "metrics": {} }
  * ```
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { parseJsonFile, readJsonFile, type JsonFileErrors } from '../onnx/json-file.js';
+import { cardPathFor } from '../onnx/onnx-file.js';
 import { GeneratorModelError } from './errors.js';
 
 /** The ONNX contract this runtime reads (DESIGN.md, "Generator"). */
@@ -37,28 +38,14 @@ export const GeneratorCardSchema = z.looseObject({
 export type GeneratorCard = z.infer<typeof GeneratorCardSchema>;
 
 /** `path/to/x.onnx` -> `path/to/x.card.json`. */
-export function generatorCardPath(onnxPath: string): string {
-  return onnxPath.replace(/\.onnx$/i, '') + '.card.json';
-}
+export const generatorCardPath = cardPathFor;
+
+const CARD_ERRORS: JsonFileErrors = {
+  label: 'generator card',
+  invalid: (message, path, { fields, ...options }) => new GeneratorModelError(message, path, fields, options),
+};
 
 /** Reads and validates a card; throws {@link GeneratorModelError} naming every bad field. */
 export async function readGeneratorCard(path: string): Promise<GeneratorCard> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new GeneratorModelError(
-      `generator card ${path} cannot be read as JSON (${(err as Error).message})`,
-      path,
-      [],
-      { cause: err },
-    );
-  }
-  const result = GeneratorCardSchema.safeParse(json);
-  if (result.success) return result.data;
-  const fields = result.error.issues.map((i) => (i.path.length ? i.path.join('.') : '(root)'));
-  const detail = result.error.issues
-    .map((i) => `field ${JSON.stringify(i.path.length ? i.path.join('.') : '(root)')}: ${i.message}`)
-    .join('; ');
-  throw new GeneratorModelError(`generator card ${path} is invalid: ${detail}`, path, fields);
+  return parseJsonFile(GeneratorCardSchema, await readJsonFile(path, CARD_ERRORS), path, CARD_ERRORS);
 }

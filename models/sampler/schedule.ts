@@ -8,8 +8,8 @@
  * s = 0 is clean data (beta 0, alpha_bar 1, sigma 0, normaliser 1); sampling runs s = num_steps
  * down to 1 and feeds the network t = s / num_steps.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { parseJsonFile, readJsonFile, type JsonFileErrors } from '../onnx/json-file.js';
 import { GeneratorModelError, GeneratorModelNotFoundError } from './errors.js';
 
 /** The schedule format this runtime reads. */
@@ -136,18 +136,16 @@ const countMap = (c: Record<string, number>): ReadonlyMap<number, number> =>
       .sort((a, b) => a[0] - b[0]),
   );
 
+const SCHEDULE_ERRORS: JsonFileErrors = {
+  label: 'generator schedule',
+  hint: 'every generator .onnx needs its <name>.schedule.json beside it, written by the same export',
+  unreadable: (message, path, { cause }) => new GeneratorModelNotFoundError(message, path, { cause }),
+  invalid: (message, path, { fields, ...options }) => new GeneratorModelError(message, path, fields, options),
+};
+
 /** Validates parsed JSON as a schedule; throws {@link GeneratorModelError} naming every bad field. */
 export function parseSchedule(value: unknown, path: string): GeneratorSchedule {
-  const result = ScheduleSchema.safeParse(value);
-  if (!result.success) {
-    const fields = result.error.issues.map((i) => (i.path.length ? i.path.join('.') : '(root)'));
-    const detail = result.error.issues
-      .slice(0, 8)
-      .map((i) => `field ${JSON.stringify(i.path.length ? i.path.join('.') : '(root)')}: ${i.message}`)
-      .join('; ');
-    throw new GeneratorModelError(`generator schedule ${path} is invalid: ${detail}`, path, fields);
-  }
-  const s = result.data;
+  const s = parseJsonFile(ScheduleSchema, value, path, SCHEDULE_ERRORS);
   return Object.freeze({
     numSteps: s.num_steps,
     lattice: {
@@ -176,25 +174,5 @@ export function parseSchedule(value: unknown, path: string): GeneratorSchedule {
 
 /** Reads and validates a schedule file. */
 export async function readSchedule(path: string): Promise<GeneratorSchedule> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new GeneratorModelNotFoundError(
-      `generator schedule ${path} cannot be read (${(err as Error).message}): every generator .onnx ` +
-        'needs its <name>.schedule.json beside it, written by the same export',
-      path,
-      { cause: err },
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new GeneratorModelError(
-      `generator schedule ${path} is not valid JSON: ${(err as Error).message}`,
-      path,
-    );
-  }
-  return parseSchedule(json, path);
+  return parseSchedule(await readJsonFile(path, SCHEDULE_ERRORS), path);
 }

@@ -16,7 +16,7 @@ import {
   trustLevel,
   UnsupportedElementError,
 } from '../../models/potential/index.js';
-import { acquireSession, releaseSession } from '../../models/potential/session-pool.js';
+import { acquireSession, releaseSession } from '../../models/onnx/session-pool.js';
 import { FIXTURES, MORSE, MORSE_IDENTICAL, MORSE_PARAMS, MORSE_WIDE } from './models.js';
 import { morseEvaluate, readMorseParams } from './morse-reference.js';
 import { fcc, maxAbsDiff, rattle, rockSalt, triclinicTernary } from './structures.js';

@@ -1,11 +1,11 @@
 /**
- * ONNX Runtime sessions, shared by every `MlipModel` loaded from the same file with the same
- * settings, and the choice of execution provider.
+ * ONNX Runtime sessions, shared by every model (potential or generator) loaded from the same file
+ * with the same settings, and the choice of execution provider.
  *
  * CUDA is used when it works: `onnxruntime-node` ships the CPU provider built in, while the CUDA
  * provider needs extra shared libraries (installed by `npm install` with `ONNXRUNTIME_NODE_INSTALL=cuda12`) and
  * a GPU. CUDA is tried only when both are present; otherwise, or when the attempt fails, the
- * session runs on the CPU and the reason is kept (`MlipModel.device`) and logged unless the
+ * session runs on the CPU and the reason is kept (the model's `device`) and logged unless the
  * choice was 'auto' on a machine without a GPU.
  */
 import { existsSync } from 'node:fs';
