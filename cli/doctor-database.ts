@@ -1,5 +1,6 @@
 /** Doctor's database probe: DATABASE_URL when set, else a throwaway in-memory PGlite. */
 import { Database } from '../db/database.js';
+import { serverVersion, vectorExtensionVersion } from '../db/server-info.js';
 import { EmbeddedPostgres } from './stack/embedded-postgres.js';
 
 export async function probeDatabase(): Promise<{ ok: boolean; version: string | null; detail: string }> {
@@ -8,12 +9,9 @@ export async function probeDatabase(): Promise<{ ok: boolean; version: string | 
   try {
     const db = await Database.connect({ url: external ?? embedded!.url, maxConnections: 1 });
     try {
-      const full = (await db.query<{ v: string }>('SELECT version() AS v')).rows[0]?.v ?? '';
+      const full = (await serverVersion(db)) ?? '';
       const version = /PostgreSQL (\S+)/.exec(full)?.[1] ?? null;
-      const available = await db.query<{ default_version: string }>(
-        "SELECT default_version FROM pg_available_extensions WHERE name = 'vector'",
-      );
-      const vector = available.rows[0]?.default_version;
+      const vector = await vectorExtensionVersion(db);
       return {
         ok: vector !== undefined,
         version,

@@ -6,6 +6,21 @@
 import { parseFormula, PDEntry, PhaseDiagram } from '../crystal/hull/index.js';
 import type { Database } from './database.js';
 
+/** A row of the `hull_entries` view (db/migrations/002, 004): reference phases and converged DFT labels. */
+export interface HullEntriesRow {
+  readonly kind: 'reference' | 'dft';
+  /** '<source>:<external id>' or 'dft:<calculation id>'. */
+  readonly entry_id: string;
+  readonly structure_id: string | null;
+  readonly reduced_formula: string;
+  readonly chemical_system: string;
+  readonly level_of_theory: string;
+  readonly formation_energy_per_atom_ev: number | null;
+  readonly e_above_hull_ev_per_atom: number | null;
+  readonly reference_element: string | null;
+  readonly dft_confirmed_stable: boolean | null;
+}
+
 export interface HullRow {
   readonly entry_id: string;
   readonly kind: 'reference' | 'dft';
@@ -44,14 +59,11 @@ export async function hullOfSystem(
   levelOfTheory?: string,
 ): Promise<HullReport> {
   const systems = subsystems(system);
-  const rows = await db.query<{
-    kind: 'reference' | 'dft';
-    entry_id: string;
-    reduced_formula: string;
-    chemical_system: string;
-    level_of_theory: string;
-    formation_energy_per_atom_ev: number;
-  }>(
+  const rows = await db.query<
+    Pick<HullEntriesRow, 'kind' | 'entry_id' | 'reduced_formula' | 'chemical_system' | 'level_of_theory'> & {
+      formation_energy_per_atom_ev: number;
+    }
+  >(
     `SELECT kind, entry_id, reduced_formula, chemical_system, level_of_theory, formation_energy_per_atom_ev
        FROM hull_entries
       WHERE chemical_system = ANY($1) AND formation_energy_per_atom_ev IS NOT NULL AND ($2::text IS NULL OR level_of_theory = $2)`,

@@ -4,6 +4,7 @@
  */
 import type { Database } from './database.js';
 import { toSqlValue } from './sql-value.js';
+import type { IdempotentTables } from './tables.js';
 
 export interface IdempotentInsertResult {
   readonly id: string;
@@ -11,10 +12,14 @@ export interface IdempotentInsertResult {
   readonly inserted: boolean;
 }
 
-export async function insertOnce(
+/**
+ * `table` and the keys of `row` are checked at run time too (they are spliced into the SQL): a
+ * name that is not a plain identifier is refused before anything is sent.
+ */
+export async function insertOnce<T extends keyof IdempotentTables>(
   db: Database,
-  table: string,
-  row: Record<string, unknown>,
+  table: T,
+  row: IdempotentTables[T],
   idempotencyKey: string,
 ): Promise<IdempotentInsertResult> {
   if (!/^[a-z_]+$/.test(table)) throw new Error(`invalid table name '${table}'`);

@@ -3,6 +3,7 @@
  * fractional coordinates N x 3) plus what queries filter on (formula, chemical system).
  */
 import { Structure } from '../crystal/structure.js';
+import type { StructureInsert } from './tables.js';
 
 export type StructureOrigin = 'generated' | 'relaxed' | 'dft' | 'reference' | 'user';
 
@@ -18,7 +19,7 @@ export function structureRow(
   s: Structure,
   origin: StructureOrigin,
   extras: StructureRowExtras = {},
-): Record<string, unknown> {
+): StructureInsert {
   return {
     content_hash: Structure.contentHash(s),
     reduced_formula: Structure.reducedFormula(s),

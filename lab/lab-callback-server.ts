@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
+import { findLabExperimentPlugin } from '../db/lab-experiments.js';
 import type { LabCompleter } from './lab-completer.js';
 import { LabJobStatusSchema, type LabCallback } from './lab-plugin.js';
 import type { LoadedLabPlugin } from './load-lab-plugin.js';
@@ -61,11 +62,8 @@ export async function startLabCallbackServer(options: LabCallbackServerOptions):
       } catch (err) {
         return reply(400, { error: `not JSON: ${(err as Error).message}` });
       }
-      const row = await options.db.query<{ plugin: string }>(
-        'SELECT plugin FROM lab_experiments WHERE id = $1',
-        [experimentId],
-      );
-      const robot = row.rows[0] && robots.get(row.rows[0].plugin);
+      const plugin = await findLabExperimentPlugin(options.db, experimentId);
+      const robot = plugin !== undefined ? robots.get(plugin) : undefined;
       if (!robot) return reply(404, { error: `no experiment ${experimentId} of a plugin loaded here` });
       let callback: LabCallback;
       try {

@@ -22,7 +22,13 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/database.js';
 import { renewDeviceLease } from '../db/lab-devices.js';
-import { FINAL_LAB_STATUSES, loadExperiment, setJobState } from '../db/lab-experiments.js';
+import {
+  FINAL_LAB_STATUSES,
+  loadExperiment,
+  setJobState,
+  storeLabProgress,
+  storeLabResult,
+} from '../db/lab-experiments.js';
 import type { LabJobStatus } from './lab-plugin.js';
 
 export type LabReportOutcome =
@@ -57,10 +63,11 @@ export class LabCompleter {
     switch (status.state) {
       case 'queued':
       case 'running': {
-        await this.#db.query(`UPDATE lab_experiments SET progress = $2, updated_at = now() WHERE id = $1`, [
-          row.id,
-          JSON.stringify({ state: status.state, ...status.progress, at: new Date().toISOString() }),
-        ]);
+        await storeLabProgress(this.#db, row.id, {
+          state: status.state,
+          ...status.progress,
+          at: new Date().toISOString(),
+        });
         if (row.jobs.at(-1)?.state !== status.state) await setJobState(this.#db, row.id, jobId, status.state);
         await renewDeviceLease(this.#db, row.id, row.request.leaseTtlMs);
         return tolerate(() => this.#client.heartbeat(token, { jobId, ...status.progress }), 'progress');
@@ -95,13 +102,7 @@ export class LabCompleter {
     jobId: string,
     status: Extract<LabJobStatus, { state: 'succeeded' }>,
   ) {
-    await this.#db.query(
-      `UPDATE lab_experiments
-          SET result = $2, files = $3, progress = jsonb_build_object('state', 'succeeded', 'fraction', 1, 'at', now()),
-              updated_at = now()
-        WHERE id = $1`,
-      [experimentId, JSON.stringify(status.measured), JSON.stringify(status.files)],
-    );
+    await storeLabResult(this.#db, experimentId, status.measured, status.files);
     await setJobState(this.#db, experimentId, jobId, 'succeeded');
   }
 }

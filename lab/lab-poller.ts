@@ -7,6 +7,7 @@
  * notices it.
  */
 import type { Database } from '../db/database.js';
+import { listWaitingLabJobs } from '../db/lab-experiments.js';
 import type { LabCompleter } from './lab-completer.js';
 import { LabJobStatusSchema } from './lab-plugin.js';
 import type { LoadedLabPlugin } from './load-lab-plugin.js';
@@ -28,14 +29,9 @@ export function startLabPoller(options: LabPollerOptions): { stop(): Promise<voi
   let running: Promise<void> = Promise.resolve();
 
   const pollOnce = async () => {
-    const rows = await options.db.query<{ id: string; plugin: string; robot_job_id: string }>(
-      `SELECT id::text AS id, plugin, robot_job_id FROM lab_experiments
-        WHERE status = 'running' AND plugin = ANY($1::text[]) AND robot_job_id IS NOT NULL AND task_token IS NOT NULL
-        ORDER BY id`,
-      [[...robots.keys()]],
-    );
+    const rows = await listWaitingLabJobs(options.db, [...robots.keys()]);
     await Promise.all(
-      rows.rows.map(async (r) => {
+      rows.map(async (r) => {
         try {
           const raw = await robots
             .get(r.plugin)!

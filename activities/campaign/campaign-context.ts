@@ -5,6 +5,9 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Database } from '../../db/database.js';
+import { findCampaignConfig } from '../../db/campaigns.js';
+import { modelVersionFilePath } from '../../db/model-versions.js';
+import { findRound, setRoundStage } from '../../db/rounds.js';
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
 
 export interface CampaignActivityDependencies {
@@ -24,12 +27,10 @@ export interface RoundRef {
 }
 
 export async function campaignConfig(db: Database, campaignId: string): Promise<CampaignConfig> {
-  const r = await db.query<{ config: CampaignConfig }>('SELECT config FROM campaigns WHERE id = $1', [
-    campaignId,
-  ]);
-  if (!r.rows[0])
+  const config = await findCampaignConfig(db, campaignId);
+  if (!config)
     throw ApplicationFailure.nonRetryable(`campaign ${campaignId} is not recorded`, 'CampaignNotFound');
-  return r.rows[0].config;
+  return config;
 }
 
 export interface RoundRow {
@@ -38,29 +39,24 @@ export interface RoundRow {
 }
 
 export async function roundRow(db: Database, roundId: string): Promise<RoundRow> {
-  const r = await db.query<{ round_index: number; mlip_version_id: string }>(
-    'SELECT round_index, mlip_version_id::text AS mlip_version_id FROM rounds WHERE id = $1',
-    [roundId],
-  );
-  if (!r.rows[0])
-    throw ApplicationFailure.nonRetryable(`round ${roundId} is not recorded`, 'CampaignNotFound');
-  return { roundIndex: r.rows[0].round_index, mlipVersionId: r.rows[0].mlip_version_id };
+  const round = await findRound(db, roundId);
+  if (!round) throw ApplicationFailure.nonRetryable(`round ${roundId} is not recorded`, 'CampaignNotFound');
+  // `startRound` always records the round's MLIP.
+  return { roundIndex: round.round_index, mlipVersionId: round.mlip_version_id! };
 }
 
 export async function modelFile(db: Database, modelVersionId: string): Promise<string> {
-  const r = await db.query<{ file_path: string }>('SELECT file_path FROM model_versions WHERE id = $1', [
-    modelVersionId,
-  ]);
-  if (!r.rows[0])
+  const path = await modelVersionFilePath(db, modelVersionId);
+  if (path === undefined)
     throw ApplicationFailure.nonRetryable(
       `model version ${modelVersionId} is not recorded`,
       'CampaignNotFound',
     );
-  return r.rows[0].file_path;
+  return path;
 }
 
 export async function setStage(db: Database, roundId: string, stage: string): Promise<void> {
-  await db.query('UPDATE rounds SET stage = $2 WHERE id = $1', [roundId, stage]);
+  await setRoundStage(db, roundId, stage);
 }
 
 /** Level of theory of MLIP predictions: one per model version, so hulls never mix versions. */

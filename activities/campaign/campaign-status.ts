@@ -1,7 +1,9 @@
 /** `setCampaignStatus` and `startRound`: the campaign's and the round's bookkeeping rows. */
+import { setCampaignStatus, type CampaignStatus } from '../../db/campaigns.js';
+import { findRoundId, insertRoundOnce } from '../../db/rounds.js';
 import type { CampaignActivityDependencies } from './campaign-context.js';
 
-export type CampaignStatus = 'running' | 'paused' | 'completed' | 'stopped' | 'failed';
+export type { CampaignStatus };
 
 export interface SetCampaignStatusInput {
   readonly campaignId: string;
@@ -20,24 +22,13 @@ export function createCampaignStatusActivities(deps: CampaignActivityDependencie
   const { db } = deps;
   return {
     async setCampaignStatus(input: SetCampaignStatusInput): Promise<void> {
-      await db.query(
-        `UPDATE campaigns SET status = $2, result = coalesce($3::jsonb, result), updated_at = now() WHERE id = $1`,
-        [input.campaignId, input.status, input.result ? JSON.stringify(input.result) : null],
-      );
+      await setCampaignStatus(db, input.campaignId, input.status, input.result);
     },
 
     /** The round's row, created once per (campaign, round index); returns its id. */
     async startRound(input: StartRoundInput): Promise<{ roundId: string }> {
-      await db.query(
-        `INSERT INTO rounds (campaign_id, round_index, mlip_version_id, stage) VALUES ($1, $2, $3, 'generate')
-         ON CONFLICT (campaign_id, round_index) DO NOTHING`,
-        [input.campaignId, input.roundIndex, input.mlipVersionId],
-      );
-      const r = await db.query<{ id: string }>(
-        'SELECT id::text AS id FROM rounds WHERE campaign_id = $1 AND round_index = $2',
-        [input.campaignId, input.roundIndex],
-      );
-      return { roundId: r.rows[0]!.id };
+      await insertRoundOnce(db, input);
+      return { roundId: (await findRoundId(db, input.campaignId, input.roundIndex))! };
     },
   };
 }

@@ -17,6 +17,12 @@
  */
 import { insertOnce } from '../../db/idempotent-insert.js';
 import type { Database } from '../../db/database.js';
+import {
+  listReferenceCalculations,
+  markReferenceElement,
+  type ReferenceCalculationRow,
+} from '../../db/dft-calculations.js';
+import { recordDftElementalReference } from '../../db/elemental-references.js';
 import { structureFromRow, structureRow } from '../../db/structure-row.js';
 import type { Structure } from '../../crystal/structure.js';
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
@@ -40,30 +46,13 @@ export const dftReferenceKey = (levelOfTheory: string, element: string, retry = 
 /** Reason of a calculation cancelled by `stop --cancel` (activities/dft/dft-activities.ts). */
 const CANCELLED = 'cancelled';
 
-interface ReferenceRow {
-  id: string;
-  idempotency_key: string;
-  status: string;
-  failure_reason: string | null;
-  energy_per_atom_ev: number | null;
-  species: string[];
-  lattice_a: unknown;
-  frac_coords: unknown;
-}
-
 /** Every reference calculation of `element` at `levelOfTheory`, oldest first (more than one only after cancellations). */
-async function referenceRows(db: Database, levelOfTheory: string, element: string): Promise<ReferenceRow[]> {
-  const key = dftReferenceKey(levelOfTheory, element);
-  return (
-    await db.query<ReferenceRow>(
-      `SELECT d.id::text AS id, d.idempotency_key, d.status, d.failure_reason, d.energy_per_atom_ev,
-              g.species, g.lattice_a, g.frac_coords
-         FROM dft_calculations d JOIN structures g ON g.id = coalesce(d.final_structure_id, d.structure_id)
-        WHERE d.idempotency_key = $1 OR d.idempotency_key LIKE $2
-        ORDER BY d.id`,
-      [key, `${key}:retry-%`],
-    )
-  ).rows;
+async function referenceRows(
+  db: Database,
+  levelOfTheory: string,
+  element: string,
+): Promise<ReferenceCalculationRow[]> {
+  return listReferenceCalculations(db, dftReferenceKey(levelOfTheory, element));
 }
 
 /** The level of theory the campaign's DFT calculations (and so its references) run at. */
@@ -148,10 +137,7 @@ export async function readDftReferences(
         : 'no reference structure for this element (gaseous, molecular or complex ground state)';
       continue;
     }
-    await db.query(
-      `UPDATE dft_calculations SET reference_element = $2 WHERE id = $1 AND reference_element IS NULL`,
-      [row.id, element],
-    );
+    await markReferenceElement(db, row.id, element);
     if (row.status === 'failed' || row.energy_per_atom_ev === null) {
       state.missing[element] =
         row.status === 'failed'
@@ -162,11 +148,12 @@ export async function readDftReferences(
     state.muEvPerAtom[element] = row.energy_per_atom_ev;
     state.geometries[element] = structureFromRow(row);
     state.calculationIds[element] = row.id;
-    await db.query(
-      `INSERT INTO elemental_references (element, level_of_theory, energy_per_atom_ev, dft_calculation_id)
-       VALUES ($1, $2, $3, $4) ON CONFLICT (element, level_of_theory) DO NOTHING`,
-      [element, levelOfTheory, row.energy_per_atom_ev, row.id],
-    );
+    await recordDftElementalReference(db, {
+      element,
+      level_of_theory: levelOfTheory,
+      energy_per_atom_ev: row.energy_per_atom_ev,
+      dft_calculation_id: row.id,
+    });
   }
   return state;
 }

@@ -17,6 +17,12 @@ import { parseFormula, PDEntry, PhaseDiagram, formationEnergyPerAtom } from '../
 import type { Structure } from '../../crystal/structure.js';
 import type { Database } from '../../db/database.js';
 import { subsystems } from '../../db/hull-entries.js';
+import { mlipElementalReferences, storeMlipElementalReference } from '../../db/elemental-references.js';
+import { setHullPlacement, uniqueCandidatePredictions } from '../../db/predictions.js';
+import {
+  referencePhaseStructuresOfSystems,
+  unaryReferencePhaseStructures,
+} from '../../db/reference-phases.js';
 import { structureFromRow } from '../../db/structure-row.js';
 import { MlipModel } from '../../models/potential/index.js';
 import { relax } from '../../models/relax/index.js';
@@ -52,47 +58,32 @@ export function createPlaceOnHull(deps: CampaignActivityDependencies) {
       const systems = [
         ...new Set(config.chemistry.systems.concat(config.chemistry.compositions.map(systemOfFormula))),
       ];
-      const refs = await db.query<{
-        id: string;
-        species: string[];
-        lattice_a: unknown;
-        frac_coords: unknown;
-      }>(
-        `SELECT rp.id::text AS id, s.species, s.lattice_a, s.frac_coords FROM reference_phases rp
-           JOIN structures s ON s.id = rp.structure_id WHERE rp.chemical_system = ANY($1)`,
-        [[...new Set(systems.flatMap((s) => subsystems(s)))]],
-      );
-      const refRelaxed = await relax(model, refs.rows.map(structureFromRow), {
+      const refs = await referencePhaseStructuresOfSystems(db, [
+        ...new Set(systems.flatMap((s) => subsystems(s))),
+      ]);
+      const refRelaxed = await relax(model, refs.map(structureFromRow), {
         fmax: config.relax.fmax,
         steps: config.relax.steps,
       });
       const refEntries = refRelaxed.map((r, i) =>
-        entryOf(`reference:${refs.rows[i]!.id}`, r.structure, r.energyEv, mu),
+        entryOf(`reference:${refs[i]!.id}`, r.structure, r.energyEv, mu),
       );
       const elements = Object.keys(mu);
       const terminals = elements.map((el) => PDEntry.fromEnergyPerAtom(`element:${el}`, { [el]: 1 }, 0));
       const pd = await PhaseDiagram.build([...terminals, ...refEntries]);
 
-      const candidates = await db.query<{ prediction_id: string; species: string[]; energy_ev: number }>(
-        `SELECT p.id::text AS prediction_id, s.species, p.energy_ev FROM structures s
-           JOIN predictions p ON p.structure_id = s.id AND p.model_version_id = $2
-          WHERE s.round_id = $1 AND s.origin = 'relaxed' AND s.duplicate_of_id IS NULL ORDER BY s.id`,
-        [input.roundId, mlipVersionId],
-      );
+      const candidates = await uniqueCandidatePredictions(db, input.roundId, mlipVersionId);
       let predictedStable = 0;
-      for (const c of candidates.rows) {
+      for (const c of candidates) {
         const composition: Record<string, number> = {};
         for (const el of c.species) composition[el] = (composition[el] ?? 0) + 1;
         const entry = PDEntry.create(`prediction:${c.prediction_id}`, composition, c.energy_ev);
         const ef = formationEnergyPerAtom(entry, mu);
         const eHull = pd.eAboveHull(PDEntry.fromEnergyPerAtom(entry.id, composition, ef));
         if (eHull <= config.stability.maxEAboveHullEvPerAtom) predictedStable += 1;
-        await db.query(
-          'UPDATE predictions SET formation_energy_per_atom_ev = $2, e_above_hull_ev_per_atom = $3 WHERE id = $1',
-          [c.prediction_id, ef, eHull],
-        );
+        await setHullPlacement(db, c.prediction_id, ef, eHull);
       }
-      return { placed: candidates.rows.length, predictedStable, elementalReferencesEvPerAtom: mu };
+      return { placed: candidates.length, predictedStable, elementalReferencesEvPerAtom: mu };
     } finally {
       await model.dispose();
     }
@@ -116,32 +107,14 @@ async function elementalReferences(
   level: string,
 ): Promise<Record<string, number>> {
   const elements = campaignElements(config);
-  const stored = await db.query<{ element: string; energy_per_atom_ev: number }>(
-    'SELECT element, energy_per_atom_ev FROM elemental_references WHERE level_of_theory = $1 AND element = ANY($2)',
-    [level, elements],
-  );
-  const mu: Record<string, number> = Object.fromEntries(
-    stored.rows.map((r) => [r.element, r.energy_per_atom_ev]),
-  );
+  const stored = await mlipElementalReferences(db, level, elements);
+  const mu: Record<string, number> = Object.fromEntries(stored.map((r) => [r.element, r.energy_per_atom_ev]));
   for (const el of elements.filter((e) => mu[e] === undefined)) {
-    const unary = await db.query<{ species: string[]; lattice_a: unknown; frac_coords: unknown }>(
-      `SELECT s.species, s.lattice_a, s.frac_coords FROM reference_phases rp JOIN structures s ON s.id = rp.structure_id
-        WHERE rp.chemical_system = $1`,
-      [el],
-    );
-    const cells = [...elementalPrototypes(el).map((p) => p.structure), ...unary.rows.map(structureFromRow)];
+    const unary = await unaryReferencePhaseStructures(db, el);
+    const cells = [...elementalPrototypes(el).map((p) => p.structure), ...unary.map(structureFromRow)];
     const relaxed = await relax(model, cells, { fmax: config.relax.fmax, steps: config.relax.steps });
     const best = Math.min(...relaxed.map((r) => r.energyPerAtomEv).filter(Number.isFinite));
-    await db.query(
-      `INSERT INTO elemental_references (element, level_of_theory, energy_per_atom_ev) VALUES ($1, $2, $3)
-       ON CONFLICT (element, level_of_theory) DO NOTHING`,
-      [el, level, best],
-    );
-    const r = await db.query<{ energy_per_atom_ev: number }>(
-      'SELECT energy_per_atom_ev FROM elemental_references WHERE element = $1 AND level_of_theory = $2',
-      [el, level],
-    );
-    mu[el] = r.rows[0]!.energy_per_atom_ev;
+    mu[el] = await storeMlipElementalReference(db, el, level, best);
   }
   return mu;
 }

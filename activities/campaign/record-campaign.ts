@@ -8,7 +8,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Database } from '../../db/database.js';
+import { findEndedCampaignStatus, insertCampaignOnce } from '../../db/campaigns.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
+import { findMlipVersionBySha256, insertMlipVersion } from '../../db/model-versions.js';
 import { readModelCard, cardPathFor } from '../../models/potential/index.js';
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import type { CampaignActivityDependencies } from './campaign-context.js';
@@ -38,26 +40,19 @@ export async function registerMlipVersion(
   const sha = createHash('sha256')
     .update(await readFile(path))
     .digest('hex');
-  const found = await db.query<{ id: string }>(
-    `SELECT id::text AS id FROM model_versions WHERE kind = 'mlip' AND file_sha256 = $1`,
-    [sha],
-  );
-  if (found.rows[0]) return found.rows[0].id;
+  const found = await findMlipVersionBySha256(db, sha);
+  if (found !== undefined) return found;
   const card = await readModelCard(cardPathFor(path));
-  const r = await db.query<{ id: string }>(
-    `INSERT INTO model_versions (kind, name, version, file_path, file_sha256, card, metrics, parent_id)
-     VALUES ('mlip', $1, (SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE kind = 'mlip' AND name = $1),
-             $2, $3, $4, $5, $6)
-     ON CONFLICT (kind, file_sha256) DO NOTHING RETURNING id::text AS id`,
-    [card.name, path, sha, JSON.stringify(card), JSON.stringify(metrics), parentId],
-  );
-  if (r.rows[0]) return r.rows[0].id;
-  return (
-    await db.query<{ id: string }>(
-      `SELECT id::text AS id FROM model_versions WHERE kind = 'mlip' AND file_sha256 = $1`,
-      [sha],
-    )
-  ).rows[0]!.id;
+  const inserted = await insertMlipVersion(db, {
+    name: card.name,
+    filePath: path,
+    fileSha256: sha,
+    card,
+    metrics,
+    parentId,
+  });
+  if (inserted !== undefined) return inserted;
+  return (await findMlipVersionBySha256(db, sha))!;
 }
 
 export function createRecordCampaign(deps: CampaignActivityDependencies) {
@@ -67,15 +62,12 @@ export function createRecordCampaign(deps: CampaignActivityDependencies) {
       validateCampaignId(input.campaignId, 'campaignId');
       const config = parseCampaignConfig(input.config);
       resolved = await checkCampaignResources(config, { pseudoDir: deps.pseudoDir });
-      const ended = await deps.db.query<{ status: string }>(
-        `SELECT status FROM campaigns WHERE id = $1 AND status IN ('completed', 'stopped', 'failed')`,
-        [input.campaignId],
-      );
-      if (ended.rows[0])
+      const ended = await findEndedCampaignStatus(deps.db, input.campaignId);
+      if (ended)
         throw new CampaignConfigError([
           {
             field: 'campaignId',
-            message: `${input.campaignId} is a campaign that already ended (${ended.rows[0].status}); start the new one under a new id`,
+            message: `${input.campaignId} is a campaign that already ended (${ended}); start the new one under a new id`,
           },
         ]);
     } catch (err) {
@@ -88,11 +80,11 @@ export function createRecordCampaign(deps: CampaignActivityDependencies) {
         });
       throw err;
     }
-    await deps.db.query(
-      `INSERT INTO campaigns (id, kind, name, config, status) VALUES ($1, 'discovery', $2, $3, 'running')
-       ON CONFLICT (id) DO NOTHING`,
-      [input.campaignId, input.config.name, JSON.stringify(input.config)],
-    );
+    await insertCampaignOnce(deps.db, {
+      id: input.campaignId,
+      name: input.config.name,
+      config: input.config,
+    });
     const mlipVersionId = await registerMlipVersion(deps.db, resolved.mlipPath, null);
     await insertOnce(
       deps.db,

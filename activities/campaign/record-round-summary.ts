@@ -19,6 +19,16 @@
  * the same geometries, MAE over all 3N components in eV/Å.
  */
 import type { Database } from '../../db/database.js';
+import { setDftStability, setDftStabilityUnknown, setMlipOnDftGeometry } from '../../db/dft-calculations.js';
+import { referencePhaseFormationEnergiesAt } from '../../db/reference-phases.js';
+import {
+  convergedDftLabelsAt,
+  roundCandidateCounts,
+  roundDftLabels,
+  roundDuplicatesOfOtherCampaigns,
+  type DftLabelRow,
+} from '../../db/round-summary-reads.js';
+import { finishRound } from '../../db/rounds.js';
 import { structureFromRow } from '../../db/structure-row.js';
 import type { Structure } from '../../crystal/structure.js';
 import { MlipModel } from '../../models/potential/index.js';
@@ -86,22 +96,6 @@ export interface RecordRoundSummaryInput extends RoundRef {
   readonly novel: number;
 }
 
-interface DftRow {
-  id: string;
-  status: string;
-  level_of_theory: string;
-  energy_ev: number | null;
-  forces_ev_per_a: number[][] | null;
-  species: string[];
-  lattice_a: unknown;
-  frac_coords: unknown;
-}
-
-/** Converged calculations, with the geometry their energy and forces belong to. */
-const DFT_ROWS = `SELECT d.id::text AS id, d.status, d.level_of_theory, d.energy_ev, d.forces_ev_per_a,
-                         g.species, g.lattice_a, g.frac_coords
-                    FROM dft_calculations d JOIN structures g ON g.id = coalesce(d.final_structure_id, d.structure_id)`;
-
 export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
   const { db } = deps;
   return async function recordRoundSummary(input: RecordRoundSummaryInput): Promise<RoundSummary> {
@@ -109,27 +103,12 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
     const threshold =
       config.stability.dftConfirmedMaxEAboveHullEvPerAtom ?? DEFAULT_CONFIRMED_MAX_E_ABOVE_HULL;
     await setStage(db, input.roundId, 'summary');
-    const counts = (
-      await db.query<{ generated: string; uniq: string; stable: string }>(
-        `SELECT count(*) FILTER (WHERE s.origin = 'generated') AS generated,
-                count(*) FILTER (WHERE s.origin = 'relaxed' AND s.duplicate_of_id IS NULL) AS uniq,
-                count(*) FILTER (WHERE s.origin = 'relaxed' AND s.duplicate_of_id IS NULL AND p.e_above_hull_ev_per_atom <= $2) AS stable
-           FROM structures s
-           LEFT JOIN LATERAL (SELECT * FROM predictions p WHERE p.structure_id = s.id ORDER BY p.id DESC LIMIT 1) p ON true
-          WHERE s.round_id = $1`,
-        [input.roundId, config.stability.maxEAboveHullEvPerAtom],
-      )
-    ).rows[0]!;
-    const others = await db.query<{ campaign_id: string; n: string }>(
-      `SELECT o.campaign_id, count(*) AS n FROM structures s JOIN structures o ON o.id = s.duplicate_of_id
-        WHERE s.round_id = $1 AND s.origin = 'relaxed' AND o.campaign_id IS NOT NULL AND o.campaign_id <> s.campaign_id
-        GROUP BY o.campaign_id ORDER BY o.campaign_id`,
-      [input.roundId],
-    );
-    const duplicatesOfOtherCampaigns = others.rows.reduce((sum, r) => sum + Number(r.n), 0);
-    const byCampaign = others.rows.map((r) => `${r.campaign_id}: ${r.n}`).join(', ');
-    const dft = await db.query<DftRow>(`${DFT_ROWS} WHERE d.round_id = $1 ORDER BY d.id`, [input.roundId]);
-    const converged = dft.rows.filter((d) => d.status === 'converged' && d.energy_ev !== null);
+    const counts = await roundCandidateCounts(db, input.roundId, config.stability.maxEAboveHullEvPerAtom);
+    const others = await roundDuplicatesOfOtherCampaigns(db, input.roundId);
+    const duplicatesOfOtherCampaigns = others.reduce((sum, r) => sum + Number(r.n), 0);
+    const byCampaign = others.map((r) => `${r.campaign_id}: ${r.n}`).join(', ');
+    const dft = await roundDftLabels(db, input.roundId);
+    const converged = dft.filter((d) => d.status === 'converged' && d.energy_ev !== null);
 
     // DFT formation energies and e_above_hull, per level of theory.
     const stability = new Map<string, DftStability>();
@@ -140,19 +119,9 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
       const elements = [...new Set([...campaignElements(config), ...rows.flatMap((d) => d.species)])].sort();
       const refs = await readDftReferences(db, level, elements);
       refsByLevel.set(level, refs);
-      const labelled = (
-        await db.query<DftRow>(
-          `${DFT_ROWS} WHERE d.level_of_theory = $1 AND d.status = 'converged' AND d.energy_ev IS NOT NULL`,
-          [level],
-        )
-      ).rows;
-      const known = await db.query<{ id: string; species: string[]; formation_energy_per_atom_ev: number }>(
-        `SELECT rp.id::text AS id, s.species, rp.formation_energy_per_atom_ev FROM reference_phases rp
-           JOIN structures s ON s.id = rp.structure_id
-          WHERE rp.level_of_theory = $1 AND rp.formation_energy_per_atom_ev IS NOT NULL`,
-        [level],
-      );
-      const entry = (d: DftRow) => ({
+      const labelled = await convergedDftLabelsAt(db, level);
+      const known = await referencePhaseFormationEnergiesAt(db, level);
+      const entry = (d: DftLabelRow) => ({
         id: d.id,
         composition: compositionOf(d.species),
         energyEv: d.energy_ev!,
@@ -162,7 +131,7 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
       const result = await dftStability(
         [...rows, ...referenceRows].map(entry),
         labelled.map(entry),
-        known.rows.map((k) => ({
+        known.map((k) => ({
           id: `reference-phase:${k.id}`,
           composition: compositionOf(k.species),
           formationEnergyPerAtomEv: k.formation_energy_per_atom_ev,
@@ -174,16 +143,11 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
         const isCandidate = rows.includes(d);
         if (st) {
           if (isCandidate) stability.set(d.id, st);
-          await db.query(
-            `UPDATE dft_calculations SET formation_energy_per_atom_ev = $2, e_above_hull_ev_per_atom = $3,
-                    dft_confirmed_stable = $4, stability_note = NULL WHERE id = $1`,
-            [
-              d.id,
-              st.formationEnergyPerAtomEv,
-              st.eAboveHullEvPerAtom,
-              isCandidate ? st.eAboveHullEvPerAtom <= threshold : null,
-            ],
-          );
+          await setDftStability(db, d.id, {
+            formationEnergyPerAtomEv: st.formationEnergyPerAtomEv,
+            eAboveHullEvPerAtom: st.eAboveHullEvPerAtom,
+            dftConfirmedStable: isCandidate ? st.eAboveHullEvPerAtom <= threshold : null,
+          });
         } else {
           const why = [...new Set(d.species)]
             .filter((el) => refs.missing[el] !== undefined)
@@ -191,11 +155,7 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
             .join(', ');
           const note = `no DFT elemental reference at ${level} for ${why || 'an element'}`;
           notes.add(note);
-          await db.query(
-            `UPDATE dft_calculations SET formation_energy_per_atom_ev = NULL, e_above_hull_ev_per_atom = NULL,
-                    dft_confirmed_stable = NULL, stability_note = $2 WHERE id = $1`,
-            [d.id, note],
-          );
+          await setDftStabilityUnknown(db, d.id, note);
         }
       }
     }
@@ -210,8 +170,8 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
 
     const summary: RoundSummary = {
       requested: input.requested,
-      generated: Number(counts.generated),
-      unique: Number(counts.uniq),
+      generated: counts.generated,
+      unique: counts.unique,
       novel: input.novel,
       duplicatesOfOtherCampaigns,
       duplicatesNote: duplicatesOfOtherCampaigns
@@ -219,25 +179,22 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
           "they are left out of this campaign's hull and DFT selection. Campaigns of one configuration " +
           'started together generate the same cells: give each its own generator.seed'
         : null,
-      predictedStable: Number(counts.stable),
-      dftRun: dft.rows.length,
+      predictedStable: counts.predictedStable,
+      dftRun: dft.length,
       dftConverged: converged.length,
-      dftFailed: dft.rows.filter((d) => d.status === 'failed').length,
+      dftFailed: dft.filter((d) => d.status === 'failed').length,
       dftConfirmedStable: confirmed,
       dftConfirmedStableAmongAssessed: confirmedAmongAssessed,
       dftStabilityAssessed: assessed.length,
       dftConfirmedMaxEAboveHullEvPerAtom: threshold,
       dftStabilityNote: notes.size ? [...notes].join('; ') : null,
-      hitRate: confirmed !== null && dft.rows.length > 0 ? confirmed / dft.rows.length : null,
+      hitRate: confirmed !== null && dft.length > 0 ? confirmed / dft.length : null,
       dftReferences: Object.fromEntries(
         [...refsByLevel].map(([level, r]) => [level, { ...r.muEvPerAtom, ...r.missing }]),
       ),
       ...mlip,
     };
-    await db.query(
-      `UPDATE rounds SET summary = $2, finished_at = coalesce(finished_at, now()) WHERE id = $1`,
-      [input.roundId, JSON.stringify(summary)],
-    );
+    await finishRound(db, input.roundId, summary);
     return summary;
   };
 }
@@ -251,7 +208,7 @@ type MlipErrors = Pick<
 async function mlipErrors(
   db: Database,
   roundId: string,
-  converged: readonly DftRow[],
+  converged: readonly DftLabelRow[],
   stability: ReadonlyMap<string, DftStability>,
   refsByLevel: ReadonlyMap<string, DftReferenceState>,
 ): Promise<MlipErrors> {
@@ -300,11 +257,12 @@ async function mlipErrors(
         p.forcesEvPerA.forEach((f, a) => {
           for (let k = 0; k < 3; k++) forcePairs.push([f[k]!, d.forces_ev_per_a![a]![k]!]);
         });
-      await db.query(
-        `UPDATE dft_calculations SET mlip_model_version_id = $2, mlip_energy_ev = $3,
-                mlip_formation_energy_per_atom_ev = $4, mlip_force_mae_ev_per_a = $5 WHERE id = $1`,
-        [d.id, mlipVersionId, p.energyEv, dftEf !== undefined ? mlipEf : null, forceMae],
-      );
+      await setMlipOnDftGeometry(db, d.id, {
+        mlipModelVersionId: mlipVersionId,
+        mlipEnergyEv: p.energyEv,
+        mlipFormationEnergyPerAtomEv: dftEf !== undefined ? mlipEf : null,
+        mlipForceMaeEvPerA: forceMae,
+      });
     }
     const efMae = meanAbsoluteError(energyPairs);
     return {

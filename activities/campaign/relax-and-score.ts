@@ -7,7 +7,9 @@
 import { Context } from '@temporalio/activity';
 import { fingerprintSql } from '../../db/fingerprint-sql.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
+import { relaxationCountsOfRound } from '../../db/predictions.js';
 import { structureFromRow, structureRow } from '../../db/structure-row.js';
+import { generatedStructuresToRelax } from '../../db/structures.js';
 import { MlipModel } from '../../models/potential/index.js';
 import { relaxSteps } from '../../models/relax/index.js';
 import {
@@ -30,25 +32,17 @@ export function createRelaxAndScore(deps: CampaignActivityDependencies) {
     const config = await campaignConfig(db, input.campaignId);
     const { roundIndex, mlipVersionId } = await roundRow(db, input.roundId);
     await setStage(db, input.roundId, 'relax');
-    const todo = await db.query<{ id: string; species: string[]; lattice_a: unknown; frac_coords: unknown }>(
-      `SELECT g.id::text AS id, g.species, g.lattice_a, g.frac_coords FROM structures g
-        WHERE g.round_id = $1 AND g.origin = 'generated'
-          AND NOT EXISTS (SELECT 1 FROM structures r WHERE r.idempotency_key = $2 || g.id)
-        ORDER BY g.id`,
-      [input.roundId, `${input.campaignId}:r${roundIndex}:relax:`],
+    const todo = await generatedStructuresToRelax(
+      db,
+      input.roundId,
+      `${input.campaignId}:r${roundIndex}:relax:`,
     );
-    const done = await db.query<{ n: string; c: string }>(
-      `SELECT count(*) AS n, count(*) FILTER (WHERE p.relax_converged) AS c FROM predictions p
-         JOIN structures s ON s.id = p.structure_id WHERE s.round_id = $1 AND s.origin = 'relaxed'`,
-      [input.roundId],
-    );
-    let relaxed = Number(done.rows[0]!.n);
-    let converged = Number(done.rows[0]!.c);
-    if (todo.rows.length === 0) return { relaxed, converged };
+    let { relaxed, converged } = await relaxationCountsOfRound(db, input.roundId);
+    if (todo.length === 0) return { relaxed, converged };
     const ctx = Context.current();
     const model = await MlipModel.load(await modelFile(db, mlipVersionId));
     try {
-      const steps = relaxSteps(model, todo.rows.map(structureFromRow), {
+      const steps = relaxSteps(model, todo.map(structureFromRow), {
         fmax: config.relax.fmax,
         steps: config.relax.steps,
         signal: ctx.cancellationSignal,
@@ -59,7 +53,7 @@ export function createRelaxAndScore(deps: CampaignActivityDependencies) {
         next = await steps.next();
       }
       for (const [i, r] of next.value.entries()) {
-        const parent = todo.rows[i]!;
+        const parent = todo[i]!;
         const key = `${input.campaignId}:r${roundIndex}:relax:${parent.id}`;
         const s = await insertOnce(
           db,

@@ -12,7 +12,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findModelTrainedForRound } from '../../db/model-versions.js';
 import { structureFromRow } from '../../db/structure-row.js';
+import { listTrainingFrames, type TrainingFrameRow } from '../../db/training-set.js';
 import { cardPathFor, readModelCard } from '../../models/potential/index.js';
 import {
   campaignConfig,
@@ -38,31 +40,13 @@ export function createRetrainMlip(deps: CampaignActivityDependencies) {
     const { roundIndex, mlipVersionId } = await roundRow(db, input.roundId);
     const skip = (reason: string): RetrainResult => ({ status: 'skipped', reason, mlipVersionId });
     await setStage(db, input.roundId, 'retrain');
-    const previous = await db.query<{ id: string }>(
-      `SELECT id::text AS id FROM model_versions WHERE metrics->>'trainedFor' = $1`,
-      [input.roundId],
-    );
-    if (previous.rows[0]) return { status: 'trained', mlipVersionId: previous.rows[0].id, frames: 0 };
-    const labels = await db.query<{
-      species: string[];
-      lattice_a: unknown;
-      frac_coords: unknown;
-      energy_ev: number;
-      forces_ev_per_a: number[][];
-    }>(
-      // The campaign's labels and the DFT elemental references of its elements at the same levels
-      // of theory (shared between campaigns, so they have no campaign id): they pin the per-element
-      // reference energies the trainer fits first.
-      `SELECT species, lattice_a, frac_coords, energy_ev, forces_ev_per_a FROM training_set
-        WHERE campaign_id = $1
-           OR dft_calculation_id IN (
-                SELECT r.id FROM dft_calculations r
-                 WHERE r.reference_element = ANY($2)
-                   AND r.level_of_theory IN (SELECT level_of_theory FROM dft_calculations WHERE campaign_id = $1))
-        ORDER BY dft_calculation_id`,
-      [input.campaignId, campaignElements(config)],
-    );
-    if (labels.rows.length === 0) return skip('no converged DFT labels in this campaign yet');
+    const previous = await findModelTrainedForRound(db, input.roundId);
+    if (previous !== undefined) return { status: 'trained', mlipVersionId: previous, frames: 0 };
+    // The campaign's labels and the DFT elemental references of its elements at the same levels
+    // of theory (shared between campaigns, so they have no campaign id): they pin the per-element
+    // reference energies the trainer fits first.
+    const labels = await listTrainingFrames(db, input.campaignId, campaignElements(config));
+    if (labels.length === 0) return skip('no converged DFT labels in this campaign yet');
     const python = deps.python ?? join(REPO, '.venv', 'bin', 'python');
     if (!existsSync(python)) return skip(`trainer Python ${python} is missing; run scripts/setup.sh`);
     const help = await execa(python, ['-m', 'matdisc_training', 'finetune', '--help'], {
@@ -78,7 +62,7 @@ export function createRetrainMlip(deps: CampaignActivityDependencies) {
     const dir = join(deps.workRoot, 'training', input.campaignId, `round-${roundIndex}`);
     await mkdir(dir, { recursive: true });
     const data = join(dir, 'train.extxyz');
-    await writeFile(data, labels.rows.map(extxyzFrame).join(''));
+    await writeFile(data, labels.map(extxyzFrame).join(''));
     const out = join(dir, 'model');
     const ctx = Context.current();
     const beat = setInterval(() => ctx.heartbeat({ training: data }), 10_000);
@@ -117,20 +101,14 @@ export function createRetrainMlip(deps: CampaignActivityDependencies) {
     const onnx = resolve(out, printed.onnx);
     const id = await registerMlipVersion(db, onnx, mlipVersionId, {
       trainedFor: input.roundId,
-      frames: labels.rows.length,
+      frames: labels.length,
     });
-    return { status: 'trained', mlipVersionId: id, frames: labels.rows.length };
+    return { status: 'trained', mlipVersionId: id, frames: labels.length };
   };
 }
 
 /** One extxyz frame (energy eV, forces eV/Å, periodic). */
-function extxyzFrame(row: {
-  species: string[];
-  lattice_a: unknown;
-  frac_coords: unknown;
-  energy_ev: number;
-  forces_ev_per_a: number[][];
-}): string {
+function extxyzFrame(row: TrainingFrameRow): string {
   const s = structureFromRow(row);
   const cart = [...s.fracCoords.keys()].map((i) =>
     [0, 1, 2].map((k) => s.fracCoords[i]!.reduce((acc, f, j) => acc + f * s.lattice[j]![k]!, 0)),

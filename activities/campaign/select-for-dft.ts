@@ -13,6 +13,7 @@
  * `<->`) to one already chosen is skipped. Ties break on structure id, so the choice is
  * deterministic and a retry chooses the same batch.
  */
+import { listDftCandidates } from '../../db/dft-candidates.js';
 import { trustLevel } from '../../models/potential/index.js';
 import {
   campaignConfig,
@@ -36,24 +37,9 @@ export function createSelectForDft(deps: CampaignActivityDependencies) {
   return async function selectForDft(input: SelectForDftInput): Promise<SelectForDftResult> {
     const config = await campaignConfig(db, input.campaignId);
     await setStage(db, input.roundId, 'select');
-    const rows = await db.query<{
-      id: string;
-      e_hull: number;
-      e_std: number | null;
-      f_dev: number | null;
-      fingerprint: string;
-    }>(
-      `SELECT s.id::text AS id, p.e_above_hull_ev_per_atom AS e_hull, p.energy_std_ev_per_atom AS e_std,
-              p.max_force_dev_ev_per_a AS f_dev, s.fingerprint::text AS fingerprint
-         FROM structures s
-         JOIN LATERAL (SELECT * FROM predictions p WHERE p.structure_id = s.id ORDER BY p.id DESC LIMIT 1) p ON true
-        WHERE s.round_id = $1 AND s.origin = 'relaxed' AND s.duplicate_of_id IS NULL
-          AND p.e_above_hull_ev_per_atom IS NOT NULL AND p.e_above_hull_ev_per_atom <= $2
-        ORDER BY s.id`,
-      [input.roundId, config.stability.maxEAboveHullEvPerAtom],
-    );
+    const rows = await listDftCandidates(db, input.roundId, config.stability.maxEAboveHullEvPerAtom);
     const thresholds = { loEvPerA: config.trust.loEvPerA, hiEvPerA: config.trust.hiEvPerA };
-    const eligible = rows.rows.filter(
+    const eligible = rows.filter(
       (r) =>
         !config.trust.excludeUntrusted ||
         trustLevel({ maxForceDevEvPerA: r.f_dev ?? Number.POSITIVE_INFINITY }, thresholds) !== 'untrusted',

@@ -22,13 +22,21 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { join } from 'node:path';
 import { Structure } from '../../crystal/structure.js';
 import type { Database } from '../../db/database.js';
+import {
+  findDftCalculationByKey,
+  recordAttempts,
+  recordRunningJob,
+  storeDftOutcome,
+  type DftCalculationStateRow,
+} from '../../db/dft-calculations.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import { structureFromRow, structureRow } from '../../db/structure-row.js';
+import { findStructureGeometry } from '../../db/structures.js';
 import type { Attempt, DftResult } from '../../dft/engine.js';
 import { engineFor, launcherFor, type Calculation, type SchedulerName } from '../../dft/engine-registry.js';
 import { EngineInputError, EngineSetupError, WorkDirectoryError } from '../../dft/errors.js';
 import type { Launcher } from '../../dft/launcher.js';
-import { runCalculation, type SubmittedJob } from '../../dft/run-calculation.js';
+import { runCalculation } from '../../dft/run-calculation.js';
 import { dftLevelOfTheory } from '../../dft/level-of-theory.js';
 
 export interface DftCalculationInput {
@@ -66,16 +74,7 @@ export interface DftActivityDependencies {
   readonly maxSites?: number;
 }
 
-interface Row {
-  id: string;
-  status: string;
-  failure_reason: string | null;
-  energy_per_atom_ev: number | null;
-  attempts: Attempt[];
-  running_job: SubmittedJob<unknown> | null;
-}
-
-const summary = (r: Row): DftCalculationSummary => ({
+const summary = (r: DftCalculationStateRow): DftCalculationSummary => ({
   dftCalculationId: r.id,
   status: r.status as 'converged' | 'failed',
   reason: r.failure_reason,
@@ -91,14 +90,7 @@ export function createDftActivities(deps: DftActivityDependencies) {
     if (!launchers.has(name)) launchers.set(name, launcherFor(name));
     return launchers.get(name)!;
   };
-  const select = async (key: string) =>
-    (
-      await db.query<Row>(
-        `SELECT id::text AS id, status, failure_reason, energy_per_atom_ev, attempts, running_job
-           FROM dft_calculations WHERE idempotency_key = $1`,
-        [key],
-      )
-    ).rows[0];
+  const select = (key: string) => findDftCalculationByKey(db, key);
 
   return {
     async runDftCalculation(input: DftCalculationInput): Promise<DftCalculationSummary> {
@@ -117,16 +109,13 @@ export function createDftActivities(deps: DftActivityDependencies) {
         );
       }
       const { engine, params } = choice;
-      const stored = await db.query<{ species: string[]; lattice_a: unknown; frac_coords: unknown }>(
-        'SELECT species, lattice_a, frac_coords FROM structures WHERE id = $1',
-        [input.structureId],
-      );
-      if (!stored.rows[0])
+      const stored = await findStructureGeometry(db, input.structureId);
+      if (!stored)
         throw ApplicationFailure.nonRetryable(
           `structure ${input.structureId} does not exist`,
           'EngineInputError',
         );
-      const structure = structureFromRow(stored.rows[0]);
+      const structure = structureFromRow(stored);
       const workRoot = join(deps.workRoot, 'dft', input.idempotencyKey.replace(/[^A-Za-z0-9_.-]+/g, '_'));
       const row = await insertOnce(
         db,
@@ -138,7 +127,7 @@ export function createDftActivities(deps: DftActivityDependencies) {
           engine: input.engine,
           calculation: input.calculation,
           profile_name: input.profile,
-          profile: params,
+          profile: params as Readonly<Record<string, unknown>>,
           level_of_theory: dftLevelOfTheory(input.engine, params),
           status: 'running',
           scheduler: input.scheduler,
@@ -170,19 +159,13 @@ export function createDftActivities(deps: DftActivityDependencies) {
           ...(history.length || running ? { resume: { history, ...(running ? { running } : {}) } } : {}),
           onSubmitted: async (job) => {
             running = job;
-            await db.query(
-              'UPDATE dft_calculations SET running_job = $2, scheduler_job_id = $3, updated_at = now() WHERE id = $1',
-              [row.id, JSON.stringify(job), job.jobId],
-            );
+            await recordRunningJob(db, row.id, job);
             beat();
           },
           onAttempt: async (attempt) => {
             history = [...history, attempt];
             running = undefined;
-            await db.query(
-              'UPDATE dft_calculations SET attempts = $2, running_job = NULL, updated_at = now() WHERE id = $1',
-              [row.id, JSON.stringify(history)],
-            );
+            await recordAttempts(db, row.id, history);
           },
           onProgress: (p) =>
             beat({ scfIteration: p.scfIteration, ionicStep: p.ionicStep, energyEv: p.energyEv }),
@@ -247,29 +230,14 @@ interface Finish {
 async function finish(db: Database, id: string, f: Finish): Promise<void> {
   const r = f.result;
   const finalId = r?.finalStructure && f.structureRowFor ? await f.structureRowFor(r.finalStructure) : null;
-  await db.query(
-    `UPDATE dft_calculations
-        SET status = $2, failure_reason = $3, attempts = $4, running_job = NULL,
-            energy_ev = $5, energy_per_atom_ev = $6, forces_ev_per_a = $7, stress_ev_per_a3 = $8,
-            total_magnetization_bohr = $9, scf_converged = $10, ionic_converged = $11,
-            final_structure_id = $12, wall_s = $13, updated_at = now()
-      WHERE id = $1 AND status IN ('pending', 'running')`,
-    [
-      id,
-      f.status,
-      f.reason,
-      JSON.stringify(f.attempts),
-      r?.energyEv ?? null,
-      r?.energyPerAtomEv ?? null,
-      r ? JSON.stringify(r.forcesEvPerA) : null,
-      r ? JSON.stringify(r.stressEvPerA3) : null,
-      r?.totalMagnetization ?? null,
-      r?.scfConverged ?? false,
-      r?.ionicConverged ?? null,
-      finalId,
-      f.attempts.reduce((sum, a) => sum + a.wallS, 0),
-    ],
-  );
+  await storeDftOutcome(db, id, {
+    status: f.status,
+    reason: f.reason,
+    attempts: f.attempts,
+    result: r,
+    finalStructureId: finalId,
+    wallS: f.attempts.reduce((sum, a) => sum + a.wallS, 0),
+  });
 }
 
 export type DftActivities = ReturnType<typeof createDftActivities>;

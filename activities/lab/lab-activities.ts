@@ -9,7 +9,13 @@ import type { Database } from '../../db/database.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import type { LabExperimentStatus } from '../../contracts/lab-status.js';
 import { acquireDevice, releaseDevice } from '../../db/lab-devices.js';
-import { FINAL_LAB_STATUSES, loadExperiment, type LabRequestColumn } from '../../db/lab-experiments.js';
+import {
+  finishLabExperiment,
+  loadExperiment,
+  markLabExperimentQueued,
+  recordLabDecision,
+  type LabRequestColumn,
+} from '../../db/lab-experiments.js';
 import { createSelectForLab } from './select-for-lab.js';
 
 export interface LabActivityDependencies {
@@ -89,23 +95,18 @@ export function createLabActivities(deps: LabActivityDependencies) {
     },
 
     async decideLabExperiment(input: DecideLabExperimentInput): Promise<void> {
-      await db.query(
-        `UPDATE lab_experiments
-            SET decided_by = $2, decision_note = $3, decided_at = COALESCE(decided_at, now()),
-                status = CASE WHEN status = 'requested' AND $4 THEN 'approved' ELSE status END, updated_at = now()
-          WHERE id = $1 AND decided_at IS NULL`,
-        [input.experimentId, input.by, input.note, input.decision === 'approved'],
-      );
+      await recordLabDecision(db, input.experimentId, {
+        by: input.by,
+        note: input.note,
+        approved: input.decision === 'approved',
+      });
     },
 
     /** Takes a free device, or throws the retryable `LabDeviceBusy` (the retry policy is the wait). */
     async acquireLabDevice(input: AcquireLabDeviceInput): Promise<{ readonly device: string }> {
       const row = await loadExperiment(db, input.experimentId);
       if (!row) throw ApplicationFailure.nonRetryable(`lab experiment ${input.experimentId} does not exist`);
-      if (row.status === 'approved')
-        await db.query(`UPDATE lab_experiments SET status = 'queued', updated_at = now() WHERE id = $1`, [
-          row.id,
-        ]);
+      if (row.status === 'approved') await markLabExperimentQueued(db, row.id);
       const lease = await acquireDevice(db, {
         experimentId: row.id,
         plugin: row.plugin,
@@ -123,12 +124,7 @@ export function createLabActivities(deps: LabActivityDependencies) {
 
     /** Writes the outcome once, frees the device, forgets the task token. */
     async finishLabExperiment(input: FinishLabExperimentInput): Promise<LabExperimentSummary> {
-      await db.query(
-        `UPDATE lab_experiments
-            SET status = $2, failure_reason = $3, finished_at = now(), task_token = NULL, updated_at = now()
-          WHERE id = $1 AND NOT (status = ANY($4::text[]))`,
-        [input.experimentId, input.status, input.reason, FINAL_LAB_STATUSES],
-      );
+      await finishLabExperiment(db, input.experimentId, input.status, input.reason);
       const row = (await loadExperiment(db, input.experimentId))!;
       await releaseDevice(db, input.experimentId, row.jobs.length > 0);
       return {

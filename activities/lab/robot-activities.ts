@@ -13,9 +13,16 @@
 import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 import type { Database } from '../../db/database.js';
 import { structureFromRow } from '../../db/structure-row.js';
+import { findStructureGeometry } from '../../db/structures.js';
 import { labActivityType } from '../../contracts/lab-activity-type.js';
 import type { LabCompleter } from '../../lab/lab-completer.js';
-import { FINAL_LAB_STATUSES, loadExperiment, setJobState } from '../../db/lab-experiments.js';
+import {
+  FINAL_LAB_STATUSES,
+  loadExperiment,
+  recordSubmittedLabJob,
+  setJobState,
+  storeLabTaskToken,
+} from '../../db/lab-experiments.js';
 import { LabJobStatusSchema, LabRequestRejected, type LabStructure } from '../../lab/lab-plugin.js';
 import type { LoadedLabPlugin } from '../../lab/load-lab-plugin.js';
 
@@ -75,10 +82,7 @@ export function createRobotActivities(deps: RobotActivityDependencies) {
         ),
       );
       if (status.state === 'queued' || status.state === 'running') {
-        await db.query(`UPDATE lab_experiments SET task_token = $2, updated_at = now() WHERE id = $1`, [
-          row.id,
-          token,
-        ]);
+        await storeLabTaskToken(db, row.id, token);
         ctx.heartbeat({ jobId, reattached: true });
         throw new CompleteAsyncError();
       }
@@ -101,19 +105,12 @@ export function createRobotActivities(deps: RobotActivityDependencies) {
       throw rejected(
         `lab.request does not suit plugin ${plugin.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`,
       );
-    const stored = await db.query<{
-      species: string[];
-      lattice_a: unknown;
-      frac_coords: unknown;
-      reduced_formula: string;
-    }>('SELECT species, lattice_a, frac_coords, reduced_formula FROM structures WHERE id = $1', [
-      row.structure_id,
-    ]);
-    if (!stored.rows[0]) throw rejected(`structure ${row.structure_id} does not exist`);
-    const s = structureFromRow(stored.rows[0]);
+    const stored = await findStructureGeometry(db, row.structure_id);
+    if (!stored) throw rejected(`structure ${row.structure_id} does not exist`);
+    const s = structureFromRow(stored);
     const structure: LabStructure = {
       id: row.structure_id,
-      reducedFormula: stored.rows[0].reduced_formula,
+      reducedFormula: stored.reduced_formula,
       species: [...s.species],
       latticeA: s.lattice.map((v) => [...v]),
       fracCoords: s.fracCoords.map((v) => [...v]),
@@ -137,16 +134,7 @@ export function createRobotActivities(deps: RobotActivityDependencies) {
       if (err instanceof LabRequestRejected) throw rejected(err.message);
       throw err;
     }
-    await db.query(
-      `UPDATE lab_experiments
-          SET robot_job_id = $2, task_token = $3, status = 'running', started_at = COALESCE(started_at, now()),
-              jobs = CASE WHEN jobs @> jsonb_build_array(jsonb_build_object('jobId', $2::text)) THEN jobs
-                          ELSE jobs || jsonb_build_array(jsonb_build_object('jobId', $2::text, 'key', $4::text,
-                                 'state', 'submitted', 'submittedAt', now())) END,
-              updated_at = now()
-        WHERE id = $1`,
-      [row.id, jobId, token, key],
-    );
+    await recordSubmittedLabJob(db, row.id, { jobId, key, taskToken: token });
     ctx.heartbeat({ jobId });
     throw new CompleteAsyncError();
   }

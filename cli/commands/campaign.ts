@@ -119,14 +119,11 @@ export function registerCampaign(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const { Database } = await import('../../db/database.js');
+      const { discoveryCampaignSummaries } = await import('../../db/campaign-summary.js');
       if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set');
       const db = await Database.connect({ url: process.env.DATABASE_URL });
       try {
-        const rows = (
-          await db.query(
-            "SELECT * FROM campaign_summary WHERE campaign_id IN (SELECT id FROM campaigns WHERE kind = 'discovery') ORDER BY created_at DESC",
-          )
-        ).rows;
+        const rows = await discoveryCampaignSummaries(db);
         printResult(Boolean(opts.json), rows, () =>
           rows
             .map(

@@ -27,6 +27,9 @@ export function registerDemo(program: Command): void {
       const { dataDir } = await import('../stack/data-dir.js');
       const { startEmbeddedStack } = await import('../stack/embedded-stack.js');
       const { WORKFLOW_TASK_QUEUE } = await import('../start-workers.js');
+      const { listCampaignDftOutcomes } = await import('../../db/dft-calculations.js');
+      const { listCampaignModelVersions } = await import('../../db/model-versions.js');
+      const { listRoundSummaries } = await import('../../db/rounds.js');
       const started = Date.now();
       const generator = await chooseDemoGenerator(opts.generator);
       log(`generator: ${generator.note}`);
@@ -53,39 +56,9 @@ export function registerDemo(program: Command): void {
         const result = await handle.result();
         const timings = stageTimings((await handle.fetchHistory()).events ?? []);
         await connection.close();
-        const dft = (
-          await stack.db.query<{
-            formula: string;
-            status: string;
-            failure_reason: string | null;
-            energy_per_atom_ev: number | null;
-            formation_energy_per_atom_ev: number | null;
-            e_above_hull_ev_per_atom: number | null;
-            dft_confirmed_stable: boolean | null;
-            wall_s: number | null;
-          }>(
-            `SELECT s.reduced_formula AS formula, d.status, d.failure_reason, d.energy_per_atom_ev,
-                    d.formation_energy_per_atom_ev, d.e_above_hull_ev_per_atom, d.dft_confirmed_stable, d.wall_s
-               FROM dft_calculations d JOIN structures s ON s.id = d.structure_id
-              WHERE d.campaign_id = $1 ORDER BY d.id`,
-            [campaignId],
-          )
-        ).rows;
-        const rounds = (
-          await stack.db.query<{ round_index: number; summary: Record<string, unknown> }>(
-            'SELECT round_index, summary FROM rounds WHERE campaign_id = $1 ORDER BY round_index',
-            [campaignId],
-          )
-        ).rows;
-        const models = (
-          await stack.db.query<{ id: string; name: string; version: number; parent_id: string | null }>(
-            `SELECT m.id::text AS id, m.name, m.version, m.parent_id::text AS parent_id FROM model_versions m
-              WHERE m.id IN (SELECT mlip_version_id FROM rounds WHERE campaign_id = $1)
-                 OR m.parent_id IN (SELECT mlip_version_id FROM rounds WHERE campaign_id = $1)
-              ORDER BY m.id`,
-            [campaignId],
-          )
-        ).rows;
+        const dft = await listCampaignDftOutcomes(stack.db, campaignId);
+        const rounds = await listRoundSummaries(stack.db, campaignId);
+        const models = await listCampaignModelVersions(stack.db, campaignId);
         const sql = [
           `SELECT * FROM campaign_summary WHERE campaign_id = '${campaignId}'`,
           `SELECT reduced_formula, origin, mlip_e_above_hull_ev_per_atom, dft_status, dft_failure_reason, dft_e_above_hull_ev_per_atom, dft_confirmed_stable, mlip_formation_energy_error_mev_per_atom FROM candidate_review WHERE campaign_id = '${campaignId}' AND dft_status IS NOT NULL`,

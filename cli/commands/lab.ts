@@ -35,10 +35,8 @@ async function withDatabase<T>(fn: (db: import('../../db/database.js').Database)
 /** The workflow id of an experiment given by workflow id or by number. */
 async function workflowIdOf(id: string): Promise<string> {
   if (!/^\d+$/.test(id)) return id;
-  const row = await withDatabase((db) =>
-    db.query<{ workflow_id: string | null }>('SELECT workflow_id FROM lab_experiments WHERE id = $1', [id]),
-  );
-  const wf = row.rows[0]?.workflow_id;
+  const { findLabExperimentWorkflowId } = await import('../../db/lab-experiments.js');
+  const wf = await withDatabase((db) => findLabExperimentWorkflowId(db, id));
   if (!wf) throw new Error(`lab experiment ${id} does not exist (or has no workflow)`);
   return wf;
 }
@@ -100,19 +98,8 @@ export function registerLab(program: Command): void {
     .option('--campaign <id>', 'only this campaign')
     .option('--json', 'print JSON')
     .action(async (opts: { campaign?: string; json?: boolean }) => {
-      const rows = await withDatabase(
-        async (db) =>
-          (
-            await db.query(
-              `SELECT l.id::text AS id, l.workflow_id, l.campaign_id, l.structure_id::text AS structure_id,
-                    s.reduced_formula, l.plugin, l.device, l.status, l.failure_reason, jsonb_array_length(l.jobs) AS jobs,
-                    l.updated_at
-               FROM lab_experiments l JOIN structures s ON s.id = l.structure_id
-              WHERE $1::text IS NULL OR l.campaign_id = $1 ORDER BY l.id`,
-              [opts.campaign ?? null],
-            )
-          ).rows,
-      );
+      const { listLabExperiments } = await import('../../db/lab-experiments.js');
+      const rows = await withDatabase((db) => listLabExperiments(db, opts.campaign ?? null));
       printResult(Boolean(opts.json), rows, () =>
         rows.length === 0
           ? 'no lab experiments'

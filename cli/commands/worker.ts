@@ -61,9 +61,7 @@ export function registerWorker(program: Command): void {
       if (opts.plugin.length > 0 && !queues.includes('lab'))
         throw new Error('--plugin: add lab to --queues (e.g. --queues lab --plugin PATH)');
       if (queues.includes('lab') && opts.plugin.length === 0)
-        throw new Error(
-          '--queues lab: name the robot plugin with --plugin PATH (see lab/README.md)',
-        );
+        throw new Error('--queues lab: name the robot plugin with --plugin PATH (see lab/README.md)');
       const address = process.env.TEMPORAL_ADDRESS;
       const url = process.env.DATABASE_URL;
       if (!address)

@@ -9,6 +9,16 @@
  * untouched (`extra`, `summary`), so the report shows them without knowing them.
  */
 import { Structure } from '../../crystal/structure.js';
+import {
+  campaignSummaryOf,
+  candidateGeometries,
+  hullEntriesOfSystems,
+  recentCampaignIds,
+  relaxedCandidateReview,
+  roundsWithModels,
+  setTransactionReadOnly,
+  storedCampaignConfig,
+} from '../../db/campaign-report.js';
 import type { Database } from '../../db/database.js';
 import { subsystems } from '../../db/hull-entries.js';
 import { structureFromRow } from '../../db/structure-row.js';
@@ -124,77 +134,38 @@ const systemOf = (system: string) =>
 /** Reads everything the report shows for `campaignId`; throws naming known ids when it does not exist. */
 export async function loadReportData(db: Database, campaignId: string): Promise<ReportData> {
   return db.transaction(async (client) => {
-    await client.query('SET TRANSACTION READ ONLY');
-    const summary = (
-      await client.query<Record<string, unknown>>('SELECT * FROM campaign_summary WHERE campaign_id = $1', [
-        campaignId,
-      ])
-    ).rows[0];
+    await setTransactionReadOnly(client);
+    const summary = await campaignSummaryOf(client, campaignId);
     if (!summary) {
-      const known = await client.query<{ campaign_id: string }>(
-        'SELECT campaign_id FROM campaign_summary ORDER BY created_at DESC LIMIT 10',
-      );
-      const ids = known.rows.map((r) => r.campaign_id);
+      const ids = await recentCampaignIds(client);
       throw new Error(
         `campaign '${campaignId}' not found${ids.length ? `; recent campaigns: ${ids.join(', ')}` : ' (the database holds no campaigns)'}`,
       );
     }
-    const config = (
-      await client.query<{ config: { chemistry?: { systems?: string[]; compositions?: string[] } } }>(
-        'SELECT config FROM campaigns WHERE id = $1',
-        [campaignId],
-      )
-    ).rows[0]?.config;
-    const rounds = await client.query<Record<string, unknown>>(
-      `SELECT r.round_index, r.stage, r.summary, r.mlip_version_id::text AS mlip_version_id,
-              m.name AS model_name, m.version AS model_version, r.started_at, r.finished_at
-         FROM rounds r LEFT JOIN model_versions m ON m.id = r.mlip_version_id
-        WHERE r.campaign_id = $1 ORDER BY r.round_index`,
-      [campaignId],
-    );
-    const review = await client.query<Record<string, unknown>>(
-      `SELECT * FROM candidate_review WHERE campaign_id = $1 AND origin = 'relaxed' ORDER BY structure_id`,
-      [campaignId],
-    );
-    const ids = review.rows.map((r) => String(r.structure_id));
-    const geometry = await client.query<{
-      id: string;
-      species: string[];
-      lattice_a: unknown;
-      frac_coords: unknown;
-      formation_energy_per_atom_ev: number | null;
-    }>(
-      `SELECT s.id::text AS id, s.species, s.lattice_a, s.frac_coords,
-              (SELECT p.formation_energy_per_atom_ev FROM predictions p WHERE p.structure_id = s.id
-                ORDER BY p.id DESC LIMIT 1) AS formation_energy_per_atom_ev
-         FROM structures s WHERE s.id = ANY($1::bigint[])`,
-      [ids],
-    );
-    const byId = new Map(geometry.rows.map((g) => [g.id, g]));
+    const config = await storedCampaignConfig(client, campaignId);
+    const rounds = await roundsWithModels(client, campaignId);
+    const review = await relaxedCandidateReview(client, campaignId);
+    const ids = review.map((r) => String(r.structure_id));
+    const geometry = await candidateGeometries(client, ids);
+    const byId = new Map(geometry.map((g) => [g.id, g]));
     const systems = [
       ...new Set([
         ...(config?.chemistry?.systems ?? []).map(systemOf),
-        ...review.rows.map((r) => systemOf(String(r.chemical_system))),
+        ...review.map((r) => systemOf(String(r.chemical_system))),
       ]),
     ].sort((a, b) => b.split('-').length - a.split('-').length || a.localeCompare(b));
     // Drop systems contained in a larger one: their entries appear in its diagram.
     const topSystems = systems.filter(
       (s) => !systems.some((t) => t !== s && s.split('-').every((el) => t.split('-').includes(el))),
     );
-    const hull = await client.query<Record<string, unknown>>(
-      `SELECT kind, entry_id, structure_id::text AS structure_id, reduced_formula, chemical_system, level_of_theory,
-              formation_energy_per_atom_ev, e_above_hull_ev_per_atom
-         FROM hull_entries WHERE chemical_system = ANY($1) AND formation_energy_per_atom_ev IS NOT NULL
-        ORDER BY entry_id`,
-      [[...new Set(topSystems.flatMap(subsystems))]],
-    );
+    const hull = await hullEntriesOfSystems(client, [...new Set(topSystems.flatMap(subsystems))]);
     return {
       campaign_id: campaignId,
       name: String(summary.name ?? campaignId),
       status: String(summary.status ?? ''),
       systems: topSystems,
       summary: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, scalar(v)])),
-      rounds: rounds.rows.map((r) => ({
+      rounds: rounds.map((r) => ({
         round_index: Number(r.round_index),
         stage: String(r.stage),
         summary: (r.summary ?? {}) as Record<string, unknown>,
@@ -203,7 +174,7 @@ export async function loadReportData(db: Database, campaignId: string): Promise<
         started_at: str(scalar(r.started_at)),
         finished_at: str(scalar(r.finished_at)),
       })),
-      candidates: review.rows.flatMap((r): ReportCandidate[] => {
+      candidates: review.flatMap((r): ReportCandidate[] => {
         const g = byId.get(String(r.structure_id));
         if (!g) return [];
         return [
@@ -237,7 +208,7 @@ export async function loadReportData(db: Database, campaignId: string): Promise<
           },
         ];
       }),
-      hull_entries: hull.rows.map((h) => ({
+      hull_entries: hull.map((h) => ({
         kind: String(h.kind),
         entry_id: String(h.entry_id),
         structure_id: str(h.structure_id),

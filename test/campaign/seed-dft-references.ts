@@ -35,7 +35,7 @@ export async function seedDftReferences(db: Database, config: CampaignConfig): P
         engine: config.dft.engine,
         calculation: 'vc-relax',
         profile_name: config.dft.profile,
-        profile: '{}',
+        profile: {},
         level_of_theory: level,
         status: 'converged',
         energy_ev: PLACEHOLDER_EV_PER_ATOM * gs.structure.species.length,

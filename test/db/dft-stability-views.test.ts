@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertOnce } from '../../db/idempotent-insert.js';
+import type { StructureOrigin } from '../../db/structure-row.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const fcc = (a: number) => [
@@ -19,14 +20,19 @@ async function seed(t: TestDatabase): Promise<void> {
   const round = await db.query<{ id: string }>(
     "INSERT INTO rounds (campaign_id, round_index) VALUES ('c1', 0) RETURNING id",
   );
-  const structure = async (key: string, origin: string, campaign: string | null, species: string[]) =>
+  const structure = async (
+    key: string,
+    origin: StructureOrigin,
+    campaign: string | null,
+    species: string[],
+  ) =>
     (
       await insertOnce(
         db,
         'structures',
         {
           content_hash: key,
-          reduced_formula: species.length === 2 && species[0] !== species[1] ? 'SiGe' : species[0],
+          reduced_formula: species.length === 2 && species[0] !== species[1] ? 'SiGe' : species[0]!,
           chemical_system: [...new Set(species)].sort().join('-'),
           n_sites: species.length,
           species,

@@ -94,7 +94,9 @@ describe('matdisc predict / relax', () => {
   });
 
   it('rejects bad options and explains how to pick a model', async () => {
-    await expect(run(['relax', join(dir, 'cu.cif'), '--fmax', '-1'])).rejects.toThrow(/--fmax.*expected a number > 0/);
+    await expect(run(['relax', join(dir, 'cu.cif'), '--fmax', '-1'])).rejects.toThrow(
+      /--fmax.*expected a number > 0/,
+    );
     await expect(run(['predict', join(dir, 'cu.cif'), '--model', 'no-such-model'])).rejects.toThrow(
       /no model named "no-such-model"/,
     );

@@ -1,0 +1,64 @@
+/**
+ * The `reference_phases` table (db/migrations/001): known phases (MP-20 rows, elemental
+ * references) that close the convex hull, with their structures. `import-reference.ts` fills it
+ * from the files `reference-records.ts` reads.
+ */
+import type { Database } from './database.js';
+import type { StructureGeometry } from './structures.js';
+
+export interface ReferencePhaseRow {
+  readonly id: string;
+  readonly source: string;
+  readonly external_id: string;
+  readonly structure_id: string | null;
+  readonly reduced_formula: string;
+  readonly chemical_system: string;
+  readonly formation_energy_per_atom_ev: number | null;
+  readonly e_above_hull_ev_per_atom: number | null;
+  readonly level_of_theory: string;
+  readonly dft_calculation_id: string | null;
+  readonly created_at: Date;
+}
+
+/** The structures of the reference phases of the given chemical systems. */
+export async function referencePhaseStructuresOfSystems(
+  db: Database,
+  chemicalSystems: readonly string[],
+): Promise<(Pick<ReferencePhaseRow, 'id'> & StructureGeometry)[]> {
+  const r = await db.query<Pick<ReferencePhaseRow, 'id'> & StructureGeometry>(
+    `SELECT rp.id::text AS id, s.species, s.lattice_a, s.frac_coords FROM reference_phases rp
+           JOIN structures s ON s.id = rp.structure_id WHERE rp.chemical_system = ANY($1)`,
+    [chemicalSystems],
+  );
+  return r.rows;
+}
+
+/** The structures of the reference phases of one element. */
+export async function unaryReferencePhaseStructures(
+  db: Database,
+  element: string,
+): Promise<StructureGeometry[]> {
+  const r = await db.query<StructureGeometry>(
+    `SELECT s.species, s.lattice_a, s.frac_coords FROM reference_phases rp JOIN structures s ON s.id = rp.structure_id
+        WHERE rp.chemical_system = $1`,
+    [element],
+  );
+  return r.rows;
+}
+
+export type ReferencePhaseFormationEnergy = Pick<ReferencePhaseRow, 'id'> &
+  Pick<StructureGeometry, 'species'> & { readonly formation_energy_per_atom_ev: number };
+
+/** The reference phases stored at a level of theory with a formation energy, with their species. */
+export async function referencePhaseFormationEnergiesAt(
+  db: Database,
+  levelOfTheory: string,
+): Promise<ReferencePhaseFormationEnergy[]> {
+  const r = await db.query<ReferencePhaseFormationEnergy>(
+    `SELECT rp.id::text AS id, s.species, rp.formation_energy_per_atom_ev FROM reference_phases rp
+           JOIN structures s ON s.id = rp.structure_id
+          WHERE rp.level_of_theory = $1 AND rp.formation_energy_per_atom_ev IS NOT NULL`,
+    [levelOfTheory],
+  );
+  return r.rows;
+}
