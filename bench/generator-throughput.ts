@@ -28,7 +28,7 @@ import {
   Prng,
   planSamples,
   sample,
-} from '../models/sampler/index.js';
+} from '../models/generator/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1] ?? '']));
@@ -40,7 +40,7 @@ const sizes = (args.get('--natoms') ?? '8,16,20').split(',').map(Number);
 const trained = join(DEFAULT_GENERATOR_DIR, `${DEFAULT_GENERATOR_NAME}.onnx`);
 const modelPath = resolve(
   args.get('--model') ??
-    (existsSync(trained) ? trained : join(ROOT, 'test/generator/fixtures/denoiser-tiny.onnx')),
+    (existsSync(trained) ? trained : join(ROOT, 'test/models/generator/fixtures/denoiser-tiny.onnx')),
 );
 const PYTHON = join(ROOT, '.venv', 'bin', 'python');
 

@@ -28,7 +28,7 @@ import {
   listModelNames,
   MlipModel,
   clearSessionPool,
-} from '../models/potential/index.js';
+} from '../models/mlip/index.js';
 import { relax } from '../models/relax/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -46,7 +46,7 @@ interface BenchModel {
 }
 
 function models(): BenchModel[] {
-  const fixture = join(ROOT, 'test', 'mlip', 'fixtures', 'morse-committee.onnx');
+  const fixture = join(ROOT, 'test', 'models', 'mlip', 'fixtures', 'morse-committee.onnx');
   const list: BenchModel[] = [
     {
       path: fixture,

@@ -15,13 +15,13 @@ import {
 } from '../contracts/campaign-config.js';
 import { loadSssp } from '../dft/qe/sssp.js';
 import { checkVaspSetup, VASP_SETUP_FIX } from '../dft/vasp/vasp-setup.js';
-import { cardPathFor, readModelCard, resolveModelPath } from '../models/potential/index.js';
+import { cardPathFor, readModelCard, resolveModelPath } from '../models/mlip/index.js';
 import {
   generatorCardPath,
   readGeneratorCard,
   readSchedule,
   resolveGeneratorPath,
-} from '../models/sampler/index.js';
+} from '../models/generator/index.js';
 import { elementsWithoutGroundState } from './elemental-ground-states.js';
 
 export interface ResolvedModels {

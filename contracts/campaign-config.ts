@@ -10,8 +10,8 @@
  * chemistry: { systems: [Si], natoms: 2 }
  * rounds: 1
  * candidatesPerRound: 6
- * generator: { model: test/generator/fixtures/denoiser-tiny.onnx, steps: 10 }
- * mlip: { model: test/mlip/fixtures/morse-committee.onnx }
+ * generator: { model: test/models/generator/fixtures/denoiser-tiny.onnx, steps: 10 }
+ * mlip: { model: test/models/mlip/fixtures/morse-committee.onnx }
  * dft: { profile: test, budgetPerRound: 2, budgetTotal: 2 }
  * ```
  * ```ts

@@ -15,7 +15,7 @@ import {
   generate,
   resolveGeneratorPath,
   type GenerationRequest,
-} from '../../models/sampler/index.js';
+} from '../../models/generator/index.js';
 import {
   campaignConfig,
   roundRow,

@@ -24,7 +24,7 @@ import {
   unaryReferencePhaseStructures,
 } from '../../db/reference-phases.js';
 import { structureFromRow } from '../../db/structure-row.js';
-import { MlipModel } from '../../models/potential/index.js';
+import { MlipModel } from '../../models/mlip/index.js';
 import { relax } from '../../models/relax/index.js';
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import {

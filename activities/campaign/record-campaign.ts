@@ -11,7 +11,7 @@ import type { Database } from '../../db/database.js';
 import { findEndedCampaignStatus, insertCampaignOnce } from '../../db/campaigns.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import { findMlipVersionBySha256, insertMlipVersion } from '../../db/model-versions.js';
-import { readModelCard, cardPathFor } from '../../models/potential/index.js';
+import { readModelCard, cardPathFor } from '../../models/mlip/index.js';
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import type { CampaignActivityDependencies } from './campaign-context.js';
 import {

@@ -31,7 +31,7 @@ import {
 import { finishRound } from '../../db/rounds.js';
 import { structureFromRow } from '../../db/structure-row.js';
 import type { Structure } from '../../crystal/structure.js';
-import { MlipModel } from '../../models/potential/index.js';
+import { MlipModel } from '../../models/mlip/index.js';
 import {
   setStage,
   campaignConfig,

@@ -10,7 +10,7 @@ import { insertOnce } from '../../db/idempotent-insert.js';
 import { relaxationCountsOfRound } from '../../db/predictions.js';
 import { structureFromRow, structureRow } from '../../db/structure-row.js';
 import { generatedStructuresToRelax } from '../../db/structures.js';
-import { MlipModel } from '../../models/potential/index.js';
+import { MlipModel } from '../../models/mlip/index.js';
 import { relaxSteps } from '../../models/relax/index.js';
 import {
   campaignConfig,

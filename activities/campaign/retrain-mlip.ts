@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { findModelTrainedForRound } from '../../db/model-versions.js';
 import { structureFromRow } from '../../db/structure-row.js';
 import { listTrainingFrames, type TrainingFrameRow } from '../../db/training-set.js';
-import { cardPathFor, readModelCard } from '../../models/potential/index.js';
+import { cardPathFor, readModelCard } from '../../models/mlip/index.js';
 import {
   campaignConfig,
   modelFile,

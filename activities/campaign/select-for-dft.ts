@@ -14,7 +14,7 @@
  * deterministic and a retry chooses the same batch.
  */
 import { listDftCandidates } from '../../db/dft-candidates.js';
-import { trustLevel } from '../../models/potential/index.js';
+import { trustLevel } from '../../models/mlip/index.js';
 import {
   campaignConfig,
   setStage,

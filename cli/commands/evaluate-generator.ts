@@ -67,9 +67,9 @@ export function registerEvaluateGenerator(program: Command): void {
     .option('--write-card', 'store the report under "metrics" in the model card (only that key is changed)')
     .option('--json', 'print the report as JSON')
     .action(async (opts: EvaluateCliOptions) => {
-      const sampler = await import('../../models/sampler/index.js');
+      const sampler = await import('../../models/generator/index.js');
       const { evaluateGenerator, formatReport } =
-        await import('../../models/sampler/evaluate/evaluate-generator.js');
+        await import('../../models/generator/evaluate/evaluate-generator.js');
       const path = sampler.resolveGeneratorPath(opts.model);
       const model = await sampler.GeneratorModel.load(path, {
         executionProviders: opts.device,

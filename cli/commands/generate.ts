@@ -90,8 +90,8 @@ export function registerGenerate(program: Command): void {
       }
       const { writeCif } = await import('../../crystal/io/cif.js');
       const { Structure } = await import('../../crystal/structure.js');
-      const sampler = await import('../../models/sampler/index.js');
-      const request: import('../../models/sampler/index.js').GenerationRequest =
+      const sampler = await import('../../models/generator/index.js');
+      const request: import('../../models/generator/index.js').GenerationRequest =
         opts.composition !== undefined
           ? {
               kind: 'composition',

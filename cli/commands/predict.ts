@@ -21,7 +21,7 @@ export function registerPredict(program: Command): void {
     .action(
       async (file: string, opts: { model?: string; device: 'auto' | 'cpu' | 'cuda'; json?: boolean }) => {
         const { readStructuresFile } = await import('../../crystal/io/read-structure-file.js');
-        const { MlipModel, resolveModelPath, trustLevel } = await import('../../models/potential/index.js');
+        const { MlipModel, resolveModelPath, trustLevel } = await import('../../models/mlip/index.js');
         const { assertValidStructure } = await import('../../crystal/assert-valid-structure.js');
         const structures = await readStructuresFile(file);
         // Refuse bad cells before the model loads: a near-singular one would never finish.

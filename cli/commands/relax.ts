@@ -65,7 +65,7 @@ export function registerRelax(program: Command): void {
       const { readStructuresFile } = await import('../../crystal/io/read-structure-file.js');
       const { writeExtxyz } = await import('../../crystal/io/extxyz.js');
       const { Structure: S } = await import('../../crystal/structure.js');
-      const { MlipModel, resolveModelPath } = await import('../../models/potential/index.js');
+      const { MlipModel, resolveModelPath } = await import('../../models/mlip/index.js');
       const { relaxSteps } = await import('../../models/relax/index.js');
       const { relaxOutputNames } = await import('../relax-output-names.js');
       const { assertValidStructure } = await import('../../crystal/assert-valid-structure.js');

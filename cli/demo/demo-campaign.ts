@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parseCampaignConfig } from '../../contracts/campaign-config.js';
-import { GeneratorModel, generate, resolveGeneratorPath } from '../../models/sampler/index.js';
+import { GeneratorModel, generate, resolveGeneratorPath } from '../../models/generator/index.js';
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
 
 export const DEMO_SYSTEM = 'Ge-Si';

@@ -12,7 +12,7 @@
  *
  * Invariant to rotation, translation, site order, the choice of cell (a supercell gives the same
  * vector up to float rounding) and a uniform change of volume. Measured on MP-20 (see
- * test/fingerprint): copies strained by 5% along one axis move by at most about 0.12, while
+ * test/crystal/fingerprint): copies strained by 5% along one axis move by at most about 0.12, while
  * most different materials of the same formula lie farther apart than the threshold.
  *
  * ```ts
@@ -33,7 +33,7 @@ export const COMPOSITION_OFFSET = RADIAL_CHANNELS * RADIAL_BINS;
 /**
  * Euclidean distance below which two fingerprints may be the same crystal, calibrated on MP-20:
  * rigid copies and supercells are below 1e-5, and copies strained by 5% along one axis (well
- * inside the matcher's ltol = 0.2) stay below it; see test/fingerprint for the measured spread.
+ * inside the matcher's ltol = 0.2) stay below it; see test/crystal/fingerprint for the measured spread.
  */
 export const FINGERPRINT_THRESHOLD = 0.25;
 

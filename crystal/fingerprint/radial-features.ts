@@ -20,7 +20,7 @@
  *
  * The wide smearing (SIGMA = 0.25, a quarter of a typical bond length) is deliberate: the
  * matcher accepts lattices strained by up to ltol = 20%, and on MP-20 a wide smearing keeps more
- * of its matches under the threshold while still separating most polymorphs (test/fingerprint).
+ * of its matches under the threshold while still separating most polymorphs (test/crystal/fingerprint).
  *
  * Sums over all atoms and images make the block invariant to rotation, translation, site order
  * and the choice of cell (a supercell gives the same numbers).

@@ -21,7 +21,7 @@
  * pd.stableEntries().map((e) => e.id); // ['A', 'B', 'AB']
  * pd.hullEnergyPerAtom({ A: 1, B: 3 }); // -0.5, halfway along the AB-B tie line
  *
- * The same numbers are checked in test/hull/phase-diagram.test.ts ("binary A-B").
+ * The same numbers are checked in test/crystal/hull/phase-diagram.test.ts ("binary A-B").
  */
 
 export { CompositionMap } from './composition-map.js';

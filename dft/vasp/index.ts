@@ -5,7 +5,7 @@
  * VASP is licensed: nothing here includes VASP or its PAW potentials, and no test runs the real
  * program. A licensed host sets `VASP_PP_PATH` (a folder with `Li_sv/POTCAR`, `O/POTCAR`, …) and
  * `VASP_COMMAND` (the executable) or puts `vasp_std` on PATH. The tests drive the template with a
- * stand-in executable that replays two real runs (test/vasp/standin-vasp.mjs).
+ * stand-in executable that replays two real runs (test/dft/vasp/standin-vasp.mjs).
  *
  * ```ts
  * import { VaspParams, VaspTemplate } from './dft/vasp/index.js';

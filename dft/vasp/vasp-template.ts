@@ -3,7 +3,7 @@
  * ships no binary and no POTCAR; a host that may run it sets `VASP_PP_PATH` (the PAW library) and,
  * unless `vasp_std` is on PATH, `VASP_COMMAND` (the executable) or the launcher's `binaries.vasp`.
  * The tests run it against a stand-in executable that replays real VASP output
- * (test/vasp/standin-vasp.mjs).
+ * (test/dft/vasp/standin-vasp.mjs).
  *
  * ```ts
  * const template = new VaspTemplate();            // VASP_PP_PATH and VASP_COMMAND from the environment

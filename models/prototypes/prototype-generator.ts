@@ -9,7 +9,7 @@
 import { Element } from '../../crystal/elements.js';
 import { Lattice, type Mat3, type Vec3 } from '../../crystal/lattice.js';
 import { Structure } from '../../crystal/structure.js';
-import { Prng } from '../sampler/index.js';
+import { Prng } from '../generator/index.js';
 
 /** Unary prototypes of `el`, nearest-neighbour distance = 2 × covalent radius. */
 export function elementalPrototypes(el: string): { name: string; structure: Structure }[] {

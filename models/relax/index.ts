@@ -4,7 +4,7 @@
  * driver that calls the potential once per step for every structure still running.
  *
  * ```ts
- * import { MlipModel } from '../potential/index.js';
+ * import { MlipModel } from '../mlip/index.js';
  * import { relax, relaxSteps } from './models/relax/index.js';
  *
  * const model = await MlipModel.load('models/mlip/committee-v1.onnx');

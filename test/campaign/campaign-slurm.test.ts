@@ -12,7 +12,7 @@ import {
   waitForSubmittedDft,
   type TemporalHarness,
 } from '../helpers/temporal-harness.js';
-import { slurmLines, startSlurmCluster } from '../slurm/cluster.js';
+import { slurmLines, startSlurmCluster } from '../dft/slurm/cluster.js';
 import { poll } from './blocked-query.js';
 import { siliconCampaign } from './fixtures.js';
 import { seedDftReferences } from './seed-dft-references.js';

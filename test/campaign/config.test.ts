@@ -80,7 +80,7 @@ describe('campaign config', () => {
       }),
     ]);
     const fixtureGen = siliconCampaign({
-      generator: { model: 'test/generator/fixtures/denoiser-tiny.onnx' },
+      generator: { model: 'test/models/generator/fixtures/denoiser-tiny.onnx' },
     });
     await expect(checkCampaignResources(fixtureGen)).resolves.toMatchObject({
       mlipPath: expect.stringMatching(/morse/),

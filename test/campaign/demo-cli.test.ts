@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../slurm/cluster.js';
+import { REPO_ROOT } from '../dft/slurm/cluster.js';
 
 describe('matdisc demo', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'matdisc-demo-'));

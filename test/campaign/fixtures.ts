@@ -6,7 +6,7 @@
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import { parseCampaignConfig } from '../../contracts/campaign-config.js';
 
-export const MORSE = 'test/mlip/fixtures/morse-committee.onnx';
+export const MORSE = 'test/models/mlip/fixtures/morse-committee.onnx';
 
 export function siliconCampaign(
   overrides: Partial<Record<keyof CampaignConfig, unknown>> = {},

@@ -24,7 +24,7 @@ const refused: [string, string][] = [
     "import type { CampaignStateSummary } from '../../workflows/campaign-messages.js';",
   ],
   ['db/x.ts', "import { pauseSignal } from '../workflows/campaign-messages.js';"],
-  ['models/potential/x.ts', "import type { X } from '../../workflows/index.js';"],
+  ['models/mlip/x.ts', "import type { X } from '../../workflows/index.js';"],
   ['crystal/x.ts', "import { Database } from '../db/database.js';"],
   ['crystal/matcher/x.ts', "import type { CampaignConfig } from '../../contracts/campaign-config.js';"],
   ['contracts/x.ts', "import { createCampaignActivities } from '../activities/campaign/index.js';"],
@@ -40,7 +40,7 @@ const refused: [string, string][] = [
   ['campaign/x.ts', "import { createCampaignActivities } from '../activities/campaign/index.js';"],
   ['lab/x.ts', "import { createLabActivities } from '../activities/lab/index.js';"],
   ['db/x.ts', "import { createDftActivities } from '../activities/dft/dft-activities.js';"],
-  ['models/potential/x.ts', "import { startWorkers } from '../../cli/start-workers.js';"],
+  ['models/mlip/x.ts', "import { startWorkers } from '../../cli/start-workers.js';"],
   ['crystal/x.ts', "import { runCalculation } from '../dft/run-calculation.js';"],
   ['workflows/x.ts', "import { runCalculation } from '../dft/run-calculation.js';"],
 ];

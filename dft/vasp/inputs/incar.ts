@@ -4,7 +4,7 @@
  * inputs always give the same file: SYSTEM, then the derived tags in the order of `TAG_ORDER`, then
  * the set's free `incar` tags alphabetically.
  *
- * Example: Li2O (Li, Li, O), production set, 'vc-relax' (golden text in test/vasp/fixtures):
+ * Example: Li2O (Li, Li, O), production set, 'vc-relax' (golden text in test/dft/vasp/fixtures):
  *
  * ```
  * SYSTEM = Li2O matdisc production vc-relax

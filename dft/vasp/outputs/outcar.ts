@@ -6,7 +6,7 @@
  * relaxation reached its accuracy, the elapsed time and the warnings.
  *
  * Values stay as VASP wrote them (stress in kbar with VASP's sign, positions Cartesian Å).
- * Checked against OUTCARs of VASP 5.4.4 and 6.3.2 (test/vasp).
+ * Checked against OUTCARs of VASP 5.4.4 and 6.3.2 (test/dft/vasp).
  *
  * An ionic step counts once its closing free energy is printed; a run cut short mid-step leaves that
  * step out. SCF convergence of a step is the line "aborting loop because EDIFF is reached", which

@@ -24,7 +24,7 @@ Energy of member m (both directions of every pair are in the list, hence the 1/2
 edge_grad is written analytically (dE/dr · r_vec / r), not by autograd, so the exported graph
 is forward-only; the TypeScript tests check it against finite differences of the energy.
 
-    python -m matdisc_training.pair_potential_export --out test/mlip/fixtures
+    python -m matdisc_training.pair_potential_export --out test/models/mlip/fixtures
 
 writes, for each variant, <name>.onnx, <name>.card.json (the model card) and
 <name>.params.json (every number of the analytic form, for the tests).

@@ -14,7 +14,7 @@ from matdisc_training.mlip.export import INPUT_NAMES, OUTPUT_NAMES, graph_inputs
 
 MODELS = Path(__file__).resolve().parents[2] / "mlip"
 # Our trained committees (they carry a checkpoint); SevenNet-0 is checked against sevenn itself
-# by test/mlip/sevennet.test.ts.
+# by test/models/mlip/sevennet.test.ts.
 CARDS = sorted(p for p in MODELS.glob("*.card.json") if "checkpoint" in json.loads(p.read_text()))
 REQUIRED = {"name", "kind", "format", "cutoff_a", "members", "elements", "element_reference_energies_ev",
             "energy_scale", "training", "metrics", "reproduce", "onnx", "sha256"}

@@ -20,7 +20,7 @@ from matdisc_training.generator.export import (
 
 torch.set_num_threads(2)
 REPO = Path(__file__).resolve().parents[3]
-FIXTURE = REPO / "test/generator/fixtures/denoiser-tiny.onnx"
+FIXTURE = REPO / "test/models/generator/fixtures/denoiser-tiny.onnx"
 MODELS = sorted((REPO / "models/generator").glob("*.card.json"))
 
 onnx = pytest.importorskip("onnx")

@@ -1,4 +1,4 @@
-"""The untrained tiny fixture for the TypeScript sampler tests (test/generator/fixtures/).
+"""The untrained tiny fixture for the TypeScript sampler tests (test/models/generator/fixtures/).
 
 Same contract and file set as a trained model; random weights (seed 0), hidden 16, 2 layers,
 and a 100-step schedule so sampler tests run quickly.
@@ -50,7 +50,7 @@ def make_fixture(out: Path, name: str = "denoiser-tiny", num_steps: int = 100, s
         data={"note": "weights are untrained (random init, seed 0); the schedule's natoms distribution and lattice scale come from the training set", **{k: v for k, v in ts.report.items() if k != "parse_failures"}},
         checks={"onnx_vs_torch_max_abs": diff, "graph_identical_at_two_sizes": same, "graph_sha256": sig},
         created_unix=int(time.time()),
-        reproduce="cd models/training && ../../.venv/bin/python -m matdisc_training generator-fixture --out ../../test/generator/fixtures",
+        reproduce="cd models/training && ../../.venv/bin/python -m matdisc_training generator-fixture --out ../../test/models/generator/fixtures",
     )
     write_json(out / f"{name}.card.json", card)
     return card

@@ -81,7 +81,7 @@ def verification(potential: SevenNetPotential, onnx_path: Path) -> dict:
                                                                torch.tensor([[10.0, 0.0, 0.0]]), torch.tensor([0]),
                                                                torch.tensor(1))),
         "note": "largest differences relative to the largest |value| of each output; the wrapper equals sevenn's own "
-        "calculator, and test/mlip/sevennet.test.ts checks the ONNX file against sevenn's calculator on MP-20 "
+        "calculator, and test/models/mlip/sevennet.test.ts checks the ONNX file against sevenn's calculator on MP-20 "
         "structures through the TypeScript runtime",
     }
 

@@ -18,7 +18,7 @@ the steps that are data-dependent or that would export badly are computed here i
   is the contract's output, and the runtime assembles forces and stress from it.
 
 The result equals sevenn's own calculator to float32 rounding (checked by the export and by
-test/mlip/sevennet.test.ts).
+test/models/mlip/sevennet.test.ts).
 """
 
 from __future__ import annotations

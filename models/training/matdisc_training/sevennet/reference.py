@@ -4,7 +4,7 @@
 
 Input: a JSON list of {"lattice": [[3]x3] (rows, Å), "species": ["Si", ...], "cart": [[x, y, z], ...]}.
 Output: a JSON list of {"energy_ev", "forces_ev_per_a", "stress_ev_per_a3" (3x3, ASE sign)}.
-Used by test/mlip/sevennet.test.ts to compare the exported ONNX graph with the original model.
+Used by test/models/mlip/sevennet.test.ts to compare the exported ONNX graph with the original model.
 """
 
 from __future__ import annotations
