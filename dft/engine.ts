@@ -180,6 +180,8 @@ export interface EngineTemplate<P> {
   writeInputs(structure: Structure, params: P, dir: string): Promise<WrittenInputs>;
   /** The command line, e.g. ['mpirun', …, '-np', '2', 'pw.x', '-in', 'pw.in']. */
   argv(params: P, launch: ParallelLaunch): string[];
+  /** The level of theory of `params` (level-of-theory.ts): results compare only within one level. */
+  levelOfTheory(params: P): string;
   /** Reads the output in `dir`; throws `OutputParseError` when there is nothing to read. */
   parse(dir: string): Promise<DftResult>;
   /** Judges a finished attempt from its exit and files. */

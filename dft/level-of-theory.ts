@@ -1,10 +1,12 @@
 /**
  * The level of theory of a DFT parameter set: a short hash of the settings that change energies
- * (not those that only change the path to convergence). Formation energies and hulls compare
- * results only within one level.
+ * (not those that only change the path to convergence, nor where the job runs). Formation
+ * energies and hulls compare results only within one level. Each engine exposes its own as
+ * `EngineTemplate.levelOfTheory` (engine.ts).
  */
 import { createHash } from 'node:crypto';
 import type { QeProfile } from './qe/profiles.js';
+import type { VaspParams } from './vasp/vasp-params.js';
 
 const hash = (value: unknown) =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
@@ -26,8 +28,7 @@ export function qeLevelOfTheory(profile: QeProfile, pseudoFamily = 'SSSP_1.3.0_P
   return `qe:${profile.name}:${hash(physics)}`;
 }
 
-export function dftLevelOfTheory(engine: 'qe' | 'vasp', params: unknown): string {
-  if (engine === 'qe') return qeLevelOfTheory(params as QeProfile);
+export function vaspLevelOfTheory(params: VaspParams): string {
   // VASP: algorithm and step settings (ALGO, NELM, IBRION, NSW) only change the path; leave them out.
   const {
     name,
@@ -39,6 +40,6 @@ export function dftLevelOfTheory(engine: 'qe' | 'vasp', params: unknown): string
     executable: _exe,
     calculation: _calc,
     ...physics
-  } = params as Record<string, unknown>;
+  } = params as unknown as Record<string, unknown>;
   return `vasp:${String(name ?? 'custom')}:${hash(physics)}`;
 }

@@ -27,7 +27,6 @@ import { structureFromRow, structureRow } from '../../db/structure-row.js';
 import type { Structure } from '../../crystal/structure.js';
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import { engineFor } from '../../dft/engine-registry.js';
-import { dftLevelOfTheory } from '../../dft/level-of-theory.js';
 import { campaignConfig, type CampaignActivityDependencies } from './campaign-context.js';
 import { campaignElements } from '../../contracts/campaign-config.js';
 import { elementalGroundState } from '../../campaign/elemental-ground-states.js';
@@ -57,8 +56,8 @@ async function referenceRows(
 
 /** The level of theory the campaign's DFT calculations (and so its references) run at. */
 export function campaignDftLevel(config: CampaignConfig): string {
-  const { params } = engineFor(config.dft.engine, config.dft.profile, DFT_REFERENCE_CALCULATION);
-  return dftLevelOfTheory(config.dft.engine, params);
+  const { engine, params } = engineFor(config.dft.engine, config.dft.profile, DFT_REFERENCE_CALCULATION);
+  return engine.levelOfTheory(params);
 }
 
 /** One reference calculation the workflow still has to run. */

@@ -37,7 +37,6 @@ import { engineFor, launcherFor, type Calculation, type SchedulerName } from '..
 import { EngineInputError, EngineSetupError, WorkDirectoryError } from '../../dft/errors.js';
 import type { Launcher } from '../../dft/launcher.js';
 import { runCalculation } from '../../dft/run-calculation.js';
-import { dftLevelOfTheory } from '../../dft/level-of-theory.js';
 
 export interface DftCalculationInput {
   readonly structureId: string;
@@ -128,7 +127,7 @@ export function createDftActivities(deps: DftActivityDependencies) {
           calculation: input.calculation,
           profile_name: input.profile,
           profile: params as Readonly<Record<string, unknown>>,
-          level_of_theory: dftLevelOfTheory(input.engine, params),
+          level_of_theory: engine.levelOfTheory(params),
           status: 'running',
           scheduler: input.scheduler,
           work_dir: workRoot,

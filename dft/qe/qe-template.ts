@@ -24,6 +24,7 @@ import {
   type WrittenInputs,
 } from '../engine.js';
 import { EngineSetupError, OutputParseError } from '../errors.js';
+import { qeLevelOfTheory } from '../level-of-theory.js';
 import type { JobExit, ParallelLaunch } from '../launcher.js';
 import { handleQeFailure } from './qe-handlers.js';
 import type { QeProfile } from './profiles.js';
@@ -83,6 +84,10 @@ export class QeTemplate implements EngineTemplate<QeProfile> {
     const { input, resolved } = await resolvePwInput(structure, params, await this.library());
     await writeFile(join(dir, INPUT_FILE), renderPwInput(input));
     return { files: [INPUT_FILE], resolved };
+  }
+
+  levelOfTheory(params: QeProfile): string {
+    return qeLevelOfTheory(params);
   }
 
   argv(params: QeProfile, launch: ParallelLaunch): string[] {

@@ -25,6 +25,7 @@ import type {
   WrittenInputs,
 } from '../engine.js';
 import { EngineSetupError } from '../errors.js';
+import { vaspLevelOfTheory } from '../level-of-theory.js';
 import type { JobExit, ParallelLaunch } from '../launcher.js';
 import type { Structure } from '../../crystal/structure.js';
 import { writeVaspInputs } from './vasp-inputs.js';
@@ -71,6 +72,10 @@ export class VaspTemplate implements EngineTemplate<VaspParams> {
   }
 
   /** `[...mpiexec, ranksOption, N, vasp]`, or `[vasp]` for one rank (as QeTemplate.argv). */
+  levelOfTheory(params: VaspParams): string {
+    return vaspLevelOfTheory(params);
+  }
+
   argv(params: VaspParams, launch: ParallelLaunch): string[] {
     const executable = launch.binaries?.vasp ?? this.#command ?? params.executable;
     if (/\s/.test(executable.trim()) || /^(mpirun|mpiexec|srun)$/.test(executable.trim())) {
