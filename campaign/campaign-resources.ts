@@ -1,8 +1,8 @@
 /**
  * The checks of a campaign configuration that read files, run before its workflow starts (by the
  * CLI) and again by `recordCampaign` on the worker: both models resolve, every element is in the
- * generator's vocabulary, the MLIP card and (QE) the pseudopotential library, every element has a
- * DFT reference structure, and VASP is set up where it is asked for.
+ * generator's vocabulary, the MLIP card and (QE) the pseudopotential library, and VASP is set up
+ * where it is asked for. Every element has a DFT reference (`elemental-references.ts`).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,7 +22,6 @@ import {
   readSchedule,
   resolveGeneratorPath,
 } from '../models/generator/index.js';
-import { elementsWithoutGroundState } from './elemental-ground-states.js';
 
 export interface ResolvedModels {
   readonly generatorPath: string;
@@ -31,8 +30,7 @@ export interface ResolvedModels {
 
 /**
  * The checks that read files: both models resolve, and every element is in the generator's
- * vocabulary, in the MLIP card and (QE) in the pseudopotential library; and every element has a
- * DFT reference structure (`elemental-ground-states.ts`). Throws
+ * vocabulary, in the MLIP card and (QE) in the pseudopotential library. Throws
  * {@link CampaignConfigError} listing every problem.
  */
 export async function checkCampaignResources(
@@ -75,12 +73,6 @@ export async function checkCampaignResources(
   } catch (err) {
     issues.push({ field: 'mlip.model', message: (err as Error).message });
   }
-  const noReference = elementsWithoutGroundState(elements);
-  if (noReference.length)
-    issues.push({
-      field: 'chemistry',
-      message: `unsupported: no DFT elemental reference for ${noReference.join(', ')} (gaseous, molecular or complex ground state; see campaign/elemental-ground-states.ts), so DFT formation energies and stability cannot be computed; remove these elements`,
-    });
   if (c.dft.engine === 'qe') {
     try {
       const sssp = await loadSssp(options.pseudoDir);

@@ -106,6 +106,8 @@ export interface ReferenceCalculationRow {
   readonly lattice_a: unknown;
   /** N × 3, fractional. */
   readonly frac_coords: unknown;
+  /** Idempotency key of the starting structure: says the reference's kind and source. */
+  readonly structure_key: string | null;
 }
 
 /**
@@ -119,8 +121,9 @@ export async function listReferenceCalculations(
   return (
     await db.query<ReferenceCalculationRow>(
       `SELECT d.id::text AS id, d.idempotency_key, d.status, d.failure_reason, d.energy_per_atom_ev,
-              g.species, g.lattice_a, g.frac_coords
+              g.species, g.lattice_a, g.frac_coords, s0.idempotency_key AS structure_key
          FROM dft_calculations d JOIN structures g ON g.id = coalesce(d.final_structure_id, d.structure_id)
+         JOIN structures s0 ON s0.id = d.structure_id
         WHERE d.idempotency_key = $1 OR d.idempotency_key LIKE $2
         ORDER BY d.id`,
       [key, `${key}:retry-%`],

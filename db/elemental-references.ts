@@ -12,20 +12,27 @@ export interface ElementalReferenceRow {
   /** μ_el, eV/atom. */
   readonly energy_per_atom_ev: number;
   readonly dft_calculation_id: string | null;
+  /** Solid, molecule, atom or reference-data (campaign/elemental-references.ts); null before migration 007. */
+  readonly kind: 'solid' | 'molecule' | 'atom' | 'reference-data' | null;
+  /** Where the reference structure came from. */
+  readonly source: string | null;
   readonly created_at: Date;
 }
 
 /** Records a DFT reference energy; one already stored for (element, level) is kept as it is. */
 export async function recordDftElementalReference(
   db: Database,
-  ref: Pick<ElementalReferenceRow, 'element' | 'level_of_theory' | 'energy_per_atom_ev'> & {
+  ref: Pick<
+    ElementalReferenceRow,
+    'element' | 'level_of_theory' | 'energy_per_atom_ev' | 'kind' | 'source'
+  > & {
     readonly dft_calculation_id: string;
   },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO elemental_references (element, level_of_theory, energy_per_atom_ev, dft_calculation_id)
-       VALUES ($1, $2, $3, $4) ON CONFLICT (element, level_of_theory) DO NOTHING`,
-    [ref.element, ref.level_of_theory, ref.energy_per_atom_ev, ref.dft_calculation_id],
+    `INSERT INTO elemental_references (element, level_of_theory, energy_per_atom_ev, dft_calculation_id, kind, source)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (element, level_of_theory) DO NOTHING`,
+    [ref.element, ref.level_of_theory, ref.energy_per_atom_ev, ref.dft_calculation_id, ref.kind, ref.source],
   );
 }
 

@@ -62,3 +62,30 @@ export async function referencePhaseFormationEnergiesAt(
   );
   return r.rows;
 }
+
+/** A phase of one pure element, with its structure. */
+export type ElementalPhaseRow = Pick<
+  ReferencePhaseRow,
+  'source' | 'external_id' | 'e_above_hull_ev_per_atom'
+> &
+  StructureGeometry;
+
+/**
+ * The lowest-energy imported phase of the pure `element` (least e_above_hull, then least
+ * formation energy, then the smallest cell; ties by id), or undefined when none is imported.
+ */
+export async function lowestElementalPhase(
+  db: Database,
+  element: string,
+): Promise<ElementalPhaseRow | undefined> {
+  const r = await db.query<ElementalPhaseRow>(
+    `SELECT rp.source, rp.external_id, rp.e_above_hull_ev_per_atom, s.species, s.lattice_a, s.frac_coords
+       FROM reference_phases rp JOIN structures s ON s.id = rp.structure_id
+      WHERE rp.chemical_system = $1
+      ORDER BY rp.e_above_hull_ev_per_atom ASC NULLS LAST, rp.formation_energy_per_atom_ev ASC NULLS LAST,
+               s.n_sites ASC, rp.id ASC
+      LIMIT 1`,
+    [element],
+  );
+  return r.rows[0];
+}

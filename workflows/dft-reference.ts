@@ -1,7 +1,8 @@
 /**
  * `dftElementalReference`: the DFT calculation of one element's reference ground state
  * (`activities/campaign/dft-references.ts`), as a child workflow of the campaign that first needs
- * it (`<campaign>-dft-reference-<element>`, W9). The calculation is a `vc-relax` and is keyed by
+ * it (`<campaign>-dft-reference-<element>`, W9). The calculation (a `vc-relax` of a crystal, a
+ * fixed-cell `relax` of a molecule in a box, an `scf` of an atom) is keyed by
  * level of theory and element, not by campaign: however many campaigns or retries ask for it,
  * there is one `dft_calculations` row, shared by every campaign at that level of theory.
  */
@@ -15,6 +16,8 @@ export interface DftElementalReferenceInput {
   readonly structureId: string;
   /** `dft-reference:<level of theory>:<element>`. */
   readonly idempotencyKey: string;
+  /** Absent in inputs from before molecule references: a `vc-relax`. */
+  readonly calculation?: 'vc-relax' | 'relax' | 'scf';
   readonly dft: Pick<CampaignConfig['dft'], 'engine' | 'profile' | 'scheduler'>;
 }
 
@@ -28,8 +31,8 @@ export async function dftElementalReference(
     structureId: input.structureId,
     engine: input.dft.engine,
     profile: input.dft.profile,
-    // Always relaxed: μ_el is the minimum at this level of theory (dft-references.ts).
-    calculation: 'vc-relax',
+    // Relaxed: μ_el is the minimum at this level of theory (dft-references.ts).
+    calculation: input.calculation ?? 'vc-relax',
     scheduler: input.dft.scheduler,
     idempotencyKey: input.idempotencyKey,
     campaignId: null,

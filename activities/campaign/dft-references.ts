@@ -1,13 +1,15 @@
 /**
  * DFT elemental references: the energy per atom μ_el of each element's ground-state structure
- * (`elemental-ground-states.ts`), computed at the campaign's DFT level of theory (engine,
+ * (`elemental-references.ts`), computed at the campaign's DFT level of theory (engine,
  * functional and pseudopotentials, cutoffs, k-point density, smearing: `dft/level-of-theory.ts`)
  * so that DFT formation energies compare like with like (DESIGN.md, Conventions).
  *
  * - One calculation per (level of theory, element), ever: the `dft_calculations` row is keyed
  *   {@link dftReferenceKey}, has no campaign or round (it belongs to every campaign at that level),
- *   and is reused by later rounds and campaigns. It is a `vc-relax` whatever the campaign's
- *   `dft.calculation`, so μ_el is the minimum at this level, not at the experimental lattice.
+ *   and is reused by later rounds and campaigns. It relaxes whatever the campaign's
+ *   `dft.calculation` (a crystal's cell too, a molecule in its fixed box), so μ_el is the minimum at
+ *   this level, not at the experimental geometry. Elements with complex ground states take the
+ *   lowest-energy phase of the pure element among the imported reference phases.
  * - `planDftReferences` (cpu) stores the reference structures and returns the calculations still
  *   to run; the workflow runs them as `dftElementalReference` children with the first DFT batch.
  *   They do not count against the campaign's DFT budget.
@@ -29,7 +31,14 @@ import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import { engineFor } from '../../dft/engine-registry.js';
 import { campaignConfig, type CampaignActivityDependencies } from './campaign-context.js';
 import { campaignElements } from '../../contracts/campaign-config.js';
-import { elementalGroundState } from '../../campaign/elemental-ground-states.js';
+import {
+  elementalGroundState,
+  elementalReference,
+  needsReferenceData,
+  type ElementalReference,
+  type ElementalReferenceKind,
+} from '../../campaign/elemental-references.js';
+import { lowestElementalPhase } from '../../db/reference-phases.js';
 
 /** The calculation of every elemental reference: relax cell and positions at the level of theory. */
 export const DFT_REFERENCE_CALCULATION = 'vc-relax';
@@ -65,6 +74,43 @@ export interface PlannedDftReference {
   readonly element: string;
   readonly structureId: string;
   readonly idempotencyKey: string;
+  readonly calculation: ElementalReference['calculation'];
+  readonly kind: ElementalReferenceKind;
+  readonly source: string;
+}
+
+/**
+ * The reference of `element`, with the lowest-energy phase of the pure element from the imported
+ * reference phases where the element needs one (or, for Br and I, prefers one).
+ */
+export async function referenceFor(db: Database, element: string): Promise<ElementalReference> {
+  if (!needsReferenceData(element) && element !== 'Br' && element !== 'I') return elementalReference(element);
+  const phase = await lowestElementalPhase(db, element);
+  return elementalReference(
+    element,
+    phase && { structure: structureFromRow(phase), source: `${phase.source}:${phase.external_id}` },
+  );
+}
+
+/** Idempotency key of a reference's starting structure (solids keep their first form). */
+const referenceStructureKey = (ref: ElementalReference, prototype?: string) =>
+  ref.kind === 'solid' && prototype
+    ? `elemental-ground-state:${ref.element}:${prototype}`
+    : `elemental-reference:${ref.element}:${ref.kind}:${ref.source}`;
+
+/** Kind and source of a reference from its starting structure's key (referenceStructureKey). */
+export function referenceOrigin(
+  element: string,
+  structureKey: string | null,
+): { readonly kind: ElementalReferenceKind; readonly source: string } | undefined {
+  const solid = structureKey?.match(/^elemental-ground-state:[A-Za-z]+:(\w+)$/);
+  if (solid) return { kind: 'solid', source: `${solid[1]}, experimental lattice constants` };
+  const other = structureKey?.match(
+    /^elemental-reference:[A-Za-z]+:(molecule|atom|reference-data|solid):(.*)$/s,
+  );
+  if (other) return { kind: other[1] as ElementalReferenceKind, source: other[2]! };
+  void element;
+  return undefined;
 }
 
 export interface PlanDftReferencesResult {
@@ -82,9 +128,9 @@ export function createPlanDftReferences(deps: CampaignActivityDependencies) {
     const level = campaignDftLevel(config);
     const toRun: PlannedDftReference[] = [];
     for (const element of campaignElements(config)) {
-      const gs = elementalGroundState(element);
-      // config.ts rejects such a campaign; one recorded before that check gets a note instead.
-      if (!gs) continue;
+      const ref = await referenceFor(db, element);
+      // No phase of a complex element imported: the round summary says so and how to fix it.
+      if (!ref.structure) continue;
       const rows = await referenceRows(db, level, element);
       const latest = rows.at(-1);
       const cancelled = latest?.status === 'failed' && latest.failure_reason === CANCELLED;
@@ -96,10 +142,17 @@ export function createPlanDftReferences(deps: CampaignActivityDependencies) {
       const s = await insertOnce(
         db,
         'structures',
-        structureRow(gs.structure, 'reference'),
-        `elemental-ground-state:${element}:${gs.prototype}`,
+        structureRow(ref.structure, 'reference'),
+        referenceStructureKey(ref, elementalGroundState(element)?.prototype),
       );
-      toRun.push({ element, structureId: s.id, idempotencyKey: key });
+      toRun.push({
+        element,
+        structureId: s.id,
+        idempotencyKey: key,
+        calculation: ref.calculation,
+        kind: ref.kind,
+        source: ref.source,
+      });
     }
     return { levelOfTheory: level, toRun };
   };
@@ -131,9 +184,9 @@ export async function readDftReferences(
   for (const element of elements) {
     const row = (await referenceRows(db, levelOfTheory, element)).at(-1);
     if (!row) {
-      state.missing[element] = elementalGroundState(element)
-        ? 'not computed'
-        : 'no reference structure for this element (gaseous, molecular or complex ground state)';
+      state.missing[element] = needsReferenceData(element)
+        ? `no phase of pure ${element} among the imported reference phases: import reference data that holds one (matdisc db import-reference FILE) and the next round computes it`
+        : 'not computed';
       continue;
     }
     await markReferenceElement(db, row.id, element);
@@ -147,11 +200,14 @@ export async function readDftReferences(
     state.muEvPerAtom[element] = row.energy_per_atom_ev;
     state.geometries[element] = structureFromRow(row);
     state.calculationIds[element] = row.id;
+    const origin = referenceOrigin(element, row.structure_key);
     await recordDftElementalReference(db, {
       element,
       level_of_theory: levelOfTheory,
       energy_per_atom_ev: row.energy_per_atom_ev,
       dft_calculation_id: row.id,
+      kind: origin?.kind ?? null,
+      source: origin?.source ?? null,
     });
   }
   return state;

@@ -1,5 +1,6 @@
 /**
- * `matdisc campaign start|status|list|pause|resume|stop`: discovery campaigns on Temporal.
+ * `matdisc campaign validate|start|status|list|pause|resume|stop`: discovery campaigns on Temporal
+ * (`validate` needs no server).
  * Talks to TEMPORAL_ADDRESS (namespace TEMPORAL_NAMESPACE, default 'default') and, for `list`,
  * DATABASE_URL; both must be set (a cluster, docker-compose, or a running `matdisc dev`).
  */
@@ -24,15 +25,25 @@ async function temporalClient() {
 }
 
 /**
- * Validates the file (size before reading it, then the schema and resources) and the id, then
+ * Every check `campaign start` makes before it talks to Temporal: the file's size, the schema,
+ * and the resources (models, element vocabularies, pseudopotentials, DFT references, VASP). Throws
+ * `CampaignConfigError` listing each bad field with its fix.
+ */
+async function validateCampaignFile(file: string) {
+  const { checkConfigFileSize } = await import('../../contracts/campaign-config.js');
+  const { loadCampaignConfig } = await import('../../campaign/campaign-resources.js');
+  checkConfigFileSize((await stat(file)).size, file);
+  return loadCampaignConfig(await readFile(file, 'utf8'), { pseudoDir: pseudoDir() });
+}
+
+/**
+ * Validates the file (validateCampaignFile) and the id, then
  * starts the workflow. A campaign id is used once: Temporal refuses a second run under the id of
  * a finished campaign, whose rows and summary would otherwise mix with the new run's.
  */
 async function startCampaign(file: string, id: string | undefined): Promise<string> {
-  const { checkConfigFileSize, validateCampaignId } = await import('../../contracts/campaign-config.js');
-  const { loadCampaignConfig } = await import('../../campaign/campaign-resources.js');
-  checkConfigFileSize((await stat(file)).size, file);
-  const config = await loadCampaignConfig(await readFile(file, 'utf8'), { pseudoDir: pseudoDir() });
+  const { validateCampaignId } = await import('../../contracts/campaign-config.js');
+  const config = await validateCampaignFile(file);
   if (id !== undefined) validateCampaignId(id, '--id');
   const { discoveryCampaign } = await import('../../workflows/campaign.js');
   const { WORKFLOW_TASK_QUEUE } = await import('../task-queues.js');
@@ -77,6 +88,36 @@ export function registerCampaign(program: Command): void {
         const campaignId = await startCampaign(file, opts.id);
         log(`started ${campaignId} from ${basename(file)}`);
         printResult(Boolean(opts.json), { campaignId }, () => campaignId);
+      } catch (err) {
+        printError(Boolean(opts.json), err);
+      }
+    });
+
+  campaign
+    .command('validate <config>')
+    .description(
+      'every check of `campaign start` (schema, models, elements, pseudopotentials, DFT references, VASP) without a Temporal server',
+    )
+    .option(
+      '--json',
+      'print {"valid":true,"name","elements","systems","compositions"}, or {"error","issues":[{"field","message"}]}',
+    )
+    .action(async (file: string, opts: { json?: boolean }) => {
+      try {
+        const config = await validateCampaignFile(file);
+        const { campaignElements } = await import('../../contracts/campaign-config.js');
+        const elements = campaignElements(config);
+        printResult(
+          Boolean(opts.json),
+          {
+            valid: true,
+            name: config.name,
+            elements,
+            systems: config.chemistry.systems,
+            compositions: config.chemistry.compositions,
+          },
+          () => `${basename(file)}: valid (${config.name}; elements ${elements.join(', ')})`,
+        );
       } catch (err) {
         printError(Boolean(opts.json), err);
       }

@@ -34,3 +34,22 @@ export function monkhorstPackGrid(lattice: Mat3, density: number): [number, numb
   const grid = reciprocalLattice(lattice).map((b) => Math.max(1, Math.ceil(norm(b) * density - 1e-9)));
   return grid as [number, number, number];
 }
+
+/** Vacuum between an isolated molecule and its periodic images above which the Γ point suffices, Å. */
+export const ISOLATED_VACUUM_A = 6;
+
+/**
+ * Whether `structure` is a molecule or atom in a box: an orthogonal cell in which the atoms leave
+ * at least {@link ISOLATED_VACUUM_A} of vacuum to their images along every axis. Such a system has
+ * no band dispersion, so it is sampled at Γ only (1×1×1) whatever the profile's k-point density;
+ * the level of theory, a property of the profile, is unchanged.
+ */
+export function isIsolatedInBox(lattice: Mat3, fracCoords: readonly Vec3[]): boolean {
+  const orthogonal = lattice.every((row, i) => row.every((x, j) => i === j || Math.abs(x) < 1e-9));
+  if (!orthogonal || fracCoords.length === 0) return false;
+  return [0, 1, 2].every((axis) => {
+    const f = fracCoords.map((c) => c[axis]! - Math.floor(c[axis]!));
+    const span = (Math.max(...f) - Math.min(...f)) * lattice[axis]![axis]!;
+    return lattice[axis]![axis]! - span >= ISOLATED_VACUUM_A;
+  });
+}

@@ -7,7 +7,7 @@ import { Element } from '../../crystal/elements.js';
 import { Structure } from '../../crystal/structure.js';
 import { assertRunnable } from '../assert-runnable.js';
 import { EngineInputError } from '../errors.js';
-import { monkhorstPackGrid } from './kpoints.js';
+import { isIsolatedInBox, monkhorstPackGrid } from './kpoints.js';
 import type { QeProfile } from './profiles.js';
 import type { PwInput, PwSpecies } from './pw-input.js';
 import { RY_PER_BOHR_IN_EV_PER_A } from './qe-units.js';
@@ -23,6 +23,15 @@ export const MAGNETIC_ELEMENTS: ReadonlySet<string> = new Set([
   ...['Ce', 'Pr', 'Nd', 'Pm', 'Sm', 'Eu', 'Gd', 'Tb', 'Dy', 'Ho', 'Er', 'Tm', 'Yb', 'Lu'],
   ...['U', 'Np', 'Pu'],
 ]);
+
+/**
+ * O₂'s ground state is a triplet (³Σg⁻, two unpaired electrons): a cell of one O₂ molecule (the
+ * oxygen reference in a box) runs spin-polarised under `spinPolarization: 'auto'`, as the
+ * Materials Project gives O a starting moment.
+ */
+export function isOxygenMolecule(structure: Structure): boolean {
+  return structure.species.length === 2 && structure.species.every((el) => el === 'O');
+}
 
 export interface ResolvedPwInput {
   readonly input: PwInput;
@@ -42,9 +51,11 @@ export async function resolvePwInput(
   const sssp = cutoffsFor(pseudos);
   const ecutwfcRy = profile.ecutwfcRy ?? sssp.ecutwfcRy * profile.cutoffScale;
   const ecutrhoRy = profile.ecutrhoRy ?? sssp.ecutrhoRy * profile.cutoffScale;
-  const kpoints = profile.kpointGrid ?? monkhorstPackGrid(structure.lattice, profile.kpointDensity);
+  const kpoints: [number, number, number] = isIsolatedInBox(structure.lattice, structure.fracCoords)
+    ? [1, 1, 1]
+    : (profile.kpointGrid ?? monkhorstPackGrid(structure.lattice, profile.kpointDensity));
 
-  const magnetic = elements.filter((el) => MAGNETIC_ELEMENTS.has(el));
+  const magnetic = isOxygenMolecule(structure) ? ['O'] : elements.filter((el) => MAGNETIC_ELEMENTS.has(el));
   const spin =
     profile.spinPolarization === 'on' || (profile.spinPolarization === 'auto' && magnetic.length > 0);
   if (spin && profile.occupations === 'fixed') {
@@ -54,7 +65,7 @@ export async function resolvePwInput(
     );
   }
   const moment = (el: string) =>
-    magnetic.length === 0 || MAGNETIC_ELEMENTS.has(el) ? profile.startingMagnetization : 0;
+    magnetic.length === 0 || magnetic.includes(el) ? profile.startingMagnetization : 0;
   const species: PwSpecies[] = pseudos.map((p) => ({
     label: p.element,
     massAmu: Element.bySymbol(p.element).atomicMass,

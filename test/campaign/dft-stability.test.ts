@@ -13,7 +13,12 @@ import {
   meanAbsoluteError,
   mlipFormationEnergyPerAtom,
 } from '../../campaign/dft-stability.js';
-import { elementalGroundState, elementsWithoutGroundState } from '../../campaign/elemental-ground-states.js';
+import {
+  MOLECULE_BOX_EDGE_A,
+  elementalGroundState,
+  elementalReference,
+} from '../../campaign/elemental-references.js';
+import { Lattice } from '../../crystal/lattice.js';
 import { Structure } from '../../crystal/structure.js';
 import { siliconCampaign } from './fixtures.js';
 
@@ -122,21 +127,31 @@ describe('elemental ground states', () => {
     expect(ti.prototype).toBe('hcp');
     expect(Structure.volume(ti.structure)).toBeCloseTo((Math.sqrt(3) / 2) * 2.951 ** 2 * 4.686, 6);
     expect(elementalGroundState('O')).toBeUndefined();
-    expect(elementsWithoutGroundState(['Ge', 'N', 'O', 'Si'])).toEqual(['N', 'O']);
   });
 
-  it('a campaign with an element without a DFT reference is rejected at validation, naming it', async () => {
+  it('every element has a reference: solid, molecule in a box, atom, or a phase from the reference data', () => {
+    expect(elementalReference('Si')).toMatchObject({ kind: 'solid', calculation: 'vc-relax' });
+    const o2 = elementalReference('O');
+    expect(o2).toMatchObject({ kind: 'molecule', calculation: 'relax' });
+    expect(o2.structure!.species).toEqual(['O', 'O']);
+    expect(o2.structure!.lattice).toEqual(Lattice.cubic(MOLECULE_BOX_EDGE_A));
+    const [a, b] = o2.structure!.fracCoords.map((f) => Lattice.toCartesian(o2.structure!.lattice, f));
+    expect(Math.hypot(a![0] - b![0], a![1] - b![1], a![2] - b![2])).toBeCloseTo(1.208, 9);
+    expect(elementalReference('Ar')).toMatchObject({ kind: 'atom', calculation: 'scf' });
+    expect(elementalReference('Ga')).toMatchObject({ kind: 'reference-data', calculation: 'vc-relax' });
+    expect(elementalReference('Ga').structure).toBeUndefined();
+    // Br and I prefer a crystal from the data to the molecule.
+    const crystal = { structure: elementalGroundState('Cu')!.structure, source: 'test:phase' };
+    expect(elementalReference('I', crystal)).toMatchObject({ kind: 'reference-data', source: 'test:phase' });
+    expect(elementalReference('N', crystal)).toMatchObject({ kind: 'molecule' });
+  });
+
+  it('an oxide is no longer rejected for its DFT reference; only the MLIP that lacks O is named', async () => {
     const err = (await checkCampaignResources(siliconCampaign({ chemistry: { systems: ['O-Si'] } })).catch(
       (x: unknown) => x,
     )) as CampaignConfigError;
     expect(err).toBeInstanceOf(CampaignConfigError);
-    expect(err.issues).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          field: 'chemistry',
-          message: expect.stringMatching(/unsupported: no DFT elemental reference for O\b/),
-        }),
-      ]),
-    );
+    expect(err.issues.map((i) => i.field)).toEqual(['mlip.model']);
+    expect(err.issues[0]!.message).toMatch(/does not support O\b/);
   });
 });

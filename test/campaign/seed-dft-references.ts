@@ -7,7 +7,7 @@
  * element): nothing these tests check depends on them.
  */
 import { campaignDftLevel, dftReferenceKey } from '../../activities/campaign/dft-references.js';
-import { elementalGroundState } from '../../campaign/elemental-ground-states.js';
+import { elementalGroundState } from '../../campaign/elemental-references.js';
 import { campaignElements } from '../../contracts/campaign-config.js';
 import type { Database } from '../../db/database.js';
 import { insertOnce } from '../../db/idempotent-insert.js';

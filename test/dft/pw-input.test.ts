@@ -1,6 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { elementalReference } from '../../campaign/elemental-references.js';
+import { Lattice } from '../../crystal/lattice.js';
+import { isIsolatedInBox } from '../../dft/qe/kpoints.js';
 import { fortranReal, renderPwInput } from '../../dft/qe/pw-input.js';
 import { resolvePwInput } from '../../dft/qe/pw-parameters.js';
 import { QeProfile } from '../../dft/qe/profiles.js';
@@ -22,6 +25,25 @@ async function render(structure: Structure, profile: QeProfile) {
 }
 
 describe('pw.x input', () => {
+  it('an O2 molecule in a box is a spin-polarised triplet sampled at Γ; a crystal keeps its grid', async () => {
+    const o2 = elementalReference('O').structure!;
+    for (const name of ['test', 'production'] as const) {
+      const { input } = await render(o2, QeProfile.named(name, { calculation: 'relax' }));
+      expect(input.nspin).toBe(2);
+      expect(input.kpoints).toEqual([1, 1, 1]);
+      expect(input.species.find((sp) => sp.label === 'O')!.startingMagnetization).toBeGreaterThan(0);
+    }
+    // N2 is a closed shell: no spin; still Γ only.
+    const { input: n2 } = await render(elementalReference('N').structure!, QeProfile.named('production'));
+    expect([n2.nspin, n2.kpoints]).toEqual([1, [1, 1, 1]]);
+    // Bulk Si is not isolated: the profile's density decides.
+    const { input: si } = await render(siliconDiamond(5.43), QeProfile.named('production'));
+    expect(si.kpoints.every((n) => n > 1)).toBe(true);
+    // A box too small for 6 Å of vacuum is treated as a crystal.
+    expect(isIsolatedInBox(Lattice.cubic(7), o2.fracCoords)).toBe(false);
+    expect(isIsolatedInBox(Lattice.cubic(10), o2.fracCoords)).toBe(true);
+  });
+
   it('renders Si with the test profile (golden text)', async () => {
     const { text, resolved } = await render(siliconDiamond(5.43), QeProfile.named('test'));
     expectGolden('si-test.pw.in', text);
