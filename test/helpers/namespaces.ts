@@ -18,5 +18,6 @@ export const TEST_NAMESPACES = [
   'lab-kill',
   'lab-campaign',
   'bad-input',
+  'campaign-oxide',
 ] as const;
 export type TestNamespace = (typeof TEST_NAMESPACES)[number];

@@ -1,0 +1,69 @@
+/**
+ * An oxide campaign on real components (Temporal, PostgreSQL + pgvector, pw.x with the test
+ * profile): Mg–O with the built-in prototype generator and the universal MLIP `sevennet-0`. It must
+ * compute a DFT reference for each of its elements — hcp Mg (a solid, vc-relaxed) and O₂ (a triplet
+ * molecule in a 10 Å box, relaxed at fixed cell) — store their kind and source, and assess its DFT
+ * candidate's stability against them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTemporalHarness, type TemporalHarness } from '../helpers/temporal-harness.js';
+import { siliconCampaign } from './fixtures.js';
+
+describe('an oxide campaign', () => {
+  let h: TemporalHarness;
+
+  beforeAll(async () => {
+    h = await startTemporalHarness({ namespace: 'campaign-oxide', queues: ['cpu', 'dft', 'gpu'] });
+  });
+
+  afterAll(() => h?.stop());
+
+  it('Mg-O completes with DFT references for Mg and O and an assessed candidate', async () => {
+    const campaignId = `campaign-mgo-${Date.now()}`;
+    const result = await h.runCampaign(
+      campaignId,
+      siliconCampaign({
+        name: 'mgo-test',
+        chemistry: { systems: ['Mg-O'] },
+        // Every prototype of the system: Mg and O elemental cells and rock salt, CsCl, zinc blende MgO.
+        candidatesPerRound: 11,
+        mlip: { model: 'sevennet-0' },
+        relax: { fmax: 0.1, steps: 60 },
+        acquisition: { strategy: 'greedy', kappa: 1 },
+        dft: { profile: 'test', budgetPerRound: 1, budgetTotal: 1, maxConcurrent: 2 },
+      }),
+    );
+    expect(result.stage).toBe('completed');
+    expect(result.dftSpent).toBe(1);
+
+    const refs = await h.db.query<{
+      element: string;
+      kind: string;
+      source: string;
+      energy_per_atom_ev: number;
+    }>(
+      'SELECT element, kind, source, energy_per_atom_ev FROM elemental_references WHERE level_of_theory LIKE $1 ORDER BY element',
+      ['qe:%'],
+    );
+    expect(refs.rows.map((r) => [r.element, r.kind])).toEqual([
+      ['Mg', 'solid'],
+      ['O', 'molecule'],
+    ]);
+    expect(refs.rows[1]!.source).toMatch(/O2 molecule, bond 1\.208 Å .*10 Å box/);
+    const o2 = await h.db.query<{ total_magnetization_bohr: number; calculation: string; status: string }>(
+      `SELECT total_magnetization_bohr, calculation, status FROM dft_calculations WHERE reference_element = 'O'`,
+    );
+    expect(o2.rows[0]).toMatchObject({ calculation: 'relax', status: 'converged' });
+    expect(o2.rows[0]!.total_magnetization_bohr).toBeCloseTo(2, 1);
+
+    const candidate = await h.db.query<{
+      formation_energy_per_atom_ev: number | null;
+      stability_note: string | null;
+    }>('SELECT formation_energy_per_atom_ev, stability_note FROM dft_calculations WHERE campaign_id = $1', [
+      campaignId,
+    ]);
+    expect(candidate.rows).toHaveLength(1);
+    expect(candidate.rows[0]!.stability_note).toBeNull();
+    expect(candidate.rows[0]!.formation_energy_per_atom_ev).not.toBeNull();
+  }, 900_000);
+});
