@@ -2,7 +2,7 @@
  * Parsers of command-line option values (commander's `argParser`), shared by every command so
  * one option means the same everywhere: a bad value exits with the option's name and what it takes.
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 /** A whole number ≥ 1 (counts, sizes, steps, threads). */
 export function positiveInteger(value: string): number {
@@ -43,4 +43,12 @@ export function finiteNumber(value: string): number {
 export function parseDevice(value: string): 'auto' | 'cpu' | 'cuda' {
   if (value === 'auto' || value === 'cpu' || value === 'cuda') return value;
   throw new InvalidArgumentError('expected auto, cpu or cuda');
+}
+
+/** The ONNX Runtime options of every command that runs a network over batches of structures. */
+export function withOnnxRuntimeOptions(command: Command): Command {
+  return command
+    .option('--batch-size <B>', 'structures per network call', positiveInteger, 32)
+    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: one per core)', positiveInteger)
+    .option('--device <auto|cpu|cuda>', 'ONNX Runtime execution provider', parseDevice, 'auto');
 }

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { log, printResult } from '../output.js';
-import { nonNegativeInteger, parseDevice, positiveInteger } from '../option-parsers.js';
+import { nonNegativeInteger, withOnnxRuntimeOptions } from '../option-parsers.js';
 
 interface EvaluateCliOptions {
   model?: string;
@@ -33,8 +33,7 @@ interface EvaluateCliOptions {
 }
 
 export function registerEvaluateGenerator(program: Command): void {
-  program
-    .command('evaluate-generator')
+  withOnnxRuntimeOptions(program.command('evaluate-generator'))
     .description(
       'score a generator on held-out MP-20 rows (CSP match rate/RMSE, de-novo validity, uniqueness, novelty, adherence) beside published numbers',
     )
@@ -54,9 +53,6 @@ export function registerEvaluateGenerator(program: Command): void {
       'respace the schedule to K steps (default: the full schedule; numbers are then not comparable)',
       nonNegativeInteger,
     )
-    .option('--batch-size <B>', 'structures per network call', positiveInteger, 32)
-    .option('--threads <n>', 'ONNX Runtime intra-op threads', positiveInteger)
-    .option('--device <auto|cpu|cuda>', 'ONNX Runtime execution provider', parseDevice, 'auto')
     .option(
       '--samplers <list>',
       'sampler variants for de novo and conditioned runs: diffcsp (exact), clip_types (clip_denoised on types)',

@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { log, printResult } from '../output.js';
-import { positiveInteger, safeInteger, parseDevice } from '../option-parsers.js';
+import { positiveInteger, safeInteger, withOnnxRuntimeOptions } from '../option-parsers.js';
 
 interface GenerateCliOptions {
   system?: string;
@@ -42,8 +42,7 @@ interface InvalidRow {
 }
 
 export function registerGenerate(program: Command): void {
-  program
-    .command('generate')
+  withOnnxRuntimeOptions(program.command('generate'))
     .description(
       'generate crystal structures with the diffusion generator (DiffCSP predictor-corrector sampler), ' +
         'conditioned on a chemical system or a composition, and write them as CIF files',
@@ -73,9 +72,6 @@ export function registerGenerate(program: Command): void {
       'respace the schedule to K network steps (faster, lower quality; default: the full schedule)',
       positiveInteger,
     )
-    .option('--batch-size <B>', 'structures per network call', positiveInteger, 32)
-    .option('--threads <n>', 'ONNX Runtime intra-op threads (default: one per core)', positiveInteger)
-    .option('--device <auto|cpu|cuda>', 'ONNX Runtime execution provider', parseDevice, 'auto')
     .option(
       '--clip-types',
       "clip the network's clean-type estimate to [0, 1] at every step (DDPM clip_denoised; not in DiffCSP, steadies under-trained models)",
