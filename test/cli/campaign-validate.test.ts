@@ -62,12 +62,15 @@ dft: { profile: test, budgetPerRound: 2, budgetTotal: 2 }
     },
   );
 
-  it('rejects elements outside the MLIP, naming them, the field and the fix', async () => {
-    const { doc, exitCode } = await validate('morse-oxide', config('Mg-O', MORSE, 'prototypes'));
+  it('rejects only elements without a pseudopotential or outside the MLIP, naming them and the fix', async () => {
+    const { doc, exitCode } = await validate('polonium', config('Mg-Po', 'sevennet-0', 'prototypes'));
     expect(exitCode).toBe(1);
-    const issue = doc.issues!.find((i) => i.field === 'mlip.model');
-    expect(issue?.message).toMatch(/does not support .*Mg.*O|does not support .*O.*Mg/);
-    expect(issue?.message).toMatch(/choose other chemistry or another MLIP/);
+    const byField = Object.fromEntries(doc.issues!.map((i) => [i.field, i.message]));
+    expect(Object.keys(byField).sort()).toEqual(['chemistry', 'mlip.model']);
+    expect(byField['mlip.model']).toMatch(/does not support Po\b.*choose other chemistry or another MLIP/);
+    expect(byField.chemistry).toMatch(
+      /no pseudopotential for Po\b.*remove these elements or add their UPF files/,
+    );
   });
 
   it('rejects a schema error without reading any model, naming the field', async () => {
