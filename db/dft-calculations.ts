@@ -176,6 +176,10 @@ export interface DftStabilityColumns {
   readonly eAboveHullEvPerAtom: number;
   /** Null for calculations that are no candidate (elemental references). */
   readonly dftConfirmedStable: boolean | null;
+  /** The formation energy with MP2020-style anion corrections, eV/atom (campaign/mp2020-corrections.ts). */
+  readonly formationEnergyMp2020EvPerAtom: number;
+  /** What was applied, or null when no correction applies. */
+  readonly mp2020Correction: object | null;
 }
 
 /** Stores a calculation's DFT formation energy and e_above_hull (eV/atom); clears its note. */
@@ -186,8 +190,16 @@ export async function setDftStability(
 ): Promise<void> {
   await db.query(
     `UPDATE dft_calculations SET formation_energy_per_atom_ev = $2, e_above_hull_ev_per_atom = $3,
-                    dft_confirmed_stable = $4, stability_note = NULL WHERE id = $1`,
-    [dftCalculationId, s.formationEnergyPerAtomEv, s.eAboveHullEvPerAtom, s.dftConfirmedStable],
+                    dft_confirmed_stable = $4, stability_note = NULL,
+                    formation_energy_mp2020_ev_per_atom = $5, mp2020_correction = $6 WHERE id = $1`,
+    [
+      dftCalculationId,
+      s.formationEnergyPerAtomEv,
+      s.eAboveHullEvPerAtom,
+      s.dftConfirmedStable,
+      s.formationEnergyMp2020EvPerAtom,
+      s.mp2020Correction === null ? null : JSON.stringify(s.mp2020Correction),
+    ],
   );
 }
 
@@ -199,7 +211,8 @@ export async function setDftStabilityUnknown(
 ): Promise<void> {
   await db.query(
     `UPDATE dft_calculations SET formation_energy_per_atom_ev = NULL, e_above_hull_ev_per_atom = NULL,
-                    dft_confirmed_stable = NULL, stability_note = $2 WHERE id = $1`,
+                    dft_confirmed_stable = NULL, stability_note = $2,
+                    formation_energy_mp2020_ev_per_atom = NULL, mp2020_correction = NULL WHERE id = $1`,
     [dftCalculationId, note],
   );
 }

@@ -20,6 +20,7 @@
  */
 import type { Database } from '../../db/database.js';
 import { setDftStability, setDftStabilityUnknown, setMlipOnDftGeometry } from '../../db/dft-calculations.js';
+import { mp2020AnionCorrection } from '../../campaign/mp2020-corrections.js';
 import { referencePhaseFormationEnergiesAt } from '../../db/reference-phases.js';
 import {
   convergedDftLabelsAt,
@@ -143,10 +144,13 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
         const isCandidate = rows.includes(d);
         if (st) {
           if (isCandidate) stability.set(d.id, st);
+          const correction = mp2020AnionCorrection(structureFromRow(d)) ?? null;
           await setDftStability(db, d.id, {
             formationEnergyPerAtomEv: st.formationEnergyPerAtomEv,
             eAboveHullEvPerAtom: st.eAboveHullEvPerAtom,
             dftConfirmedStable: isCandidate ? st.eAboveHullEvPerAtom <= threshold : null,
+            formationEnergyMp2020EvPerAtom: st.formationEnergyPerAtomEv + (correction?.evPerAtom ?? 0),
+            mp2020Correction: correction,
           });
         } else {
           const why = [...new Set(d.species)]

@@ -58,12 +58,22 @@ describe('an oxide campaign', () => {
 
     const candidate = await h.db.query<{
       formation_energy_per_atom_ev: number | null;
+      formation_energy_mp2020_ev_per_atom: number | null;
+      mp2020_correction: { element: string; evPerAtom: number } | null;
       stability_note: string | null;
-    }>('SELECT formation_energy_per_atom_ev, stability_note FROM dft_calculations WHERE campaign_id = $1', [
-      campaignId,
-    ]);
+    }>(
+      `SELECT formation_energy_per_atom_ev, formation_energy_mp2020_ev_per_atom, mp2020_correction, stability_note
+         FROM dft_calculations WHERE campaign_id = $1`,
+      [campaignId],
+    );
     expect(candidate.rows).toHaveLength(1);
     expect(candidate.rows[0]!.stability_note).toBeNull();
-    expect(candidate.rows[0]!.formation_energy_per_atom_ev).not.toBeNull();
+    const c = candidate.rows[0]!;
+    expect(c.formation_energy_per_atom_ev).not.toBeNull();
+    // The corrected value beside the raw one: an oxide gets O's anion correction, Mg metal none.
+    expect(c.formation_energy_mp2020_ev_per_atom).toBeCloseTo(
+      c.formation_energy_per_atom_ev! + (c.mp2020_correction?.evPerAtom ?? 0),
+      9,
+    );
   }, 900_000);
 });
