@@ -42,7 +42,7 @@ import {
   type RoundRef,
 } from './campaign-context.js';
 import { campaignElements } from '../../contracts/campaign-config.js';
-import { readDftReferences, type DftReferenceState } from './dft-references.js';
+import { campaignDftLevel, readDftReferences, type DftReferenceState } from './dft-references.js';
 import {
   compositionOf,
   dftStability,
@@ -115,7 +115,11 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
     const stability = new Map<string, DftStability>();
     const refsByLevel = new Map<string, DftReferenceState>();
     const notes = new Set<string>();
-    for (const level of [...new Set(converged.map((d) => d.level_of_theory))]) {
+    // The campaign's own level always: its references are recorded (with kind and source) even in
+    // a round whose candidates all failed.
+    for (const level of [
+      ...new Set([campaignDftLevel(config), ...converged.map((d) => d.level_of_theory)]),
+    ]) {
       const rows = converged.filter((d) => d.level_of_theory === level);
       const elements = [...new Set([...campaignElements(config), ...rows.flatMap((d) => d.species)])].sort();
       const refs = await readDftReferences(db, level, elements);

@@ -33,6 +33,12 @@ describe('an oxide campaign', () => {
         dft: { profile: 'test', budgetPerRound: 1, budgetTotal: 1, maxConcurrent: 2 },
       }),
     );
+    const calculations = await h.db.query(
+      `SELECT d.id, d.calculation, d.status, d.failure_reason, d.reference_element, d.level_of_theory,
+              d.total_magnetization_bohr, s.reduced_formula
+         FROM dft_calculations d JOIN structures s ON s.id = d.structure_id ORDER BY d.id`,
+    );
+    console.log('DFT calculations:', JSON.stringify(calculations.rows, null, 1));
     expect(result.stage).toBe('completed');
     expect(result.dftSpent).toBe(1);
 
