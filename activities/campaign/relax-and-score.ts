@@ -3,8 +3,15 @@
  * batch (FIRE + cell filter), stores each relaxed structure (origin 'relaxed', parent = the
  * generated one) and a `predictions` row on it with the committee's uncertainty. Heartbeats every
  * few steps; keys `<campaign>:r<k>:relax:<generated id>` make a retry re-read.
+ *
+ * A relaxation can end in a cell no DFT code would take (an MLIP outside its data collapsed an
+ * oxygen crystal to 0.59 Å³/atom in a real run): such a cell fails the input limits every entry
+ * point shares (`crystal/assert-valid-structure.ts`), is not stored, and never reaches the hull or
+ * DFT; the result counts it.
  */
 import { Context } from '@temporalio/activity';
+import { STRUCTURE_INPUT_LIMITS } from '../../crystal/assert-valid-structure.js';
+import { checkValidity } from '../../crystal/validity.js';
 import { fingerprintSql } from '../../db/fingerprint-sql.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
 import { relaxationCountsOfRound } from '../../db/predictions.js';
@@ -24,6 +31,8 @@ import {
 export interface RelaxAndScoreResult {
   readonly relaxed: number;
   readonly converged: number;
+  /** Relaxations of this call that ended in an invalid cell (left out). */
+  readonly invalidAfterRelax: number;
 }
 
 export function createRelaxAndScore(deps: CampaignActivityDependencies) {
@@ -38,7 +47,8 @@ export function createRelaxAndScore(deps: CampaignActivityDependencies) {
       `${input.campaignId}:r${roundIndex}:relax:`,
     );
     let { relaxed, converged } = await relaxationCountsOfRound(db, input.roundId);
-    if (todo.length === 0) return { relaxed, converged };
+    let invalidAfterRelax = 0;
+    if (todo.length === 0) return { relaxed, converged, invalidAfterRelax };
     const ctx = Context.current();
     const model = await MlipModel.load(await modelFile(db, mlipVersionId));
     try {
@@ -54,6 +64,10 @@ export function createRelaxAndScore(deps: CampaignActivityDependencies) {
       }
       for (const [i, r] of next.value.entries()) {
         const parent = todo[i]!;
+        if (!checkValidity(r.structure, STRUCTURE_INPUT_LIMITS).valid) {
+          invalidAfterRelax += 1;
+          continue;
+        }
         const key = `${input.campaignId}:r${roundIndex}:relax:${parent.id}`;
         const s = await insertOnce(
           db,
@@ -91,6 +105,6 @@ export function createRelaxAndScore(deps: CampaignActivityDependencies) {
     } finally {
       await model.dispose();
     }
-    return { relaxed, converged };
+    return { relaxed, converged, invalidAfterRelax };
   };
 }
