@@ -17,6 +17,15 @@ const ioModules = [
   'crypto',
 ];
 
+/** Imports that point uphill from anything below the workflows. */
+const upwardImports = [
+  {
+    group: ['**/workflows/*', '**/workflows'],
+    message: 'Only workflows/ and cli/ import workflows/: move shared types to contracts/.',
+  },
+  { group: ['**/cli/*'], message: 'Only cli/ imports cli/.' },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -81,11 +90,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            {
-              group: ['**/workflows/*', '**/workflows'],
-              message: 'Only workflows/ and cli/ import workflows/: move shared types to contracts/.',
-            },
-            { group: ['**/cli/*'], message: 'Only cli/ imports cli/.' },
+            ...upwardImports,
             {
               group: ['**/activities/*', '**/activities'],
               message:
@@ -103,13 +108,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ['**/workflows/*', '**/workflows'],
-              message: 'Only workflows/ and cli/ import workflows/: move shared types to contracts/.',
-            },
-            { group: ['**/cli/*'], message: 'Only cli/ imports cli/.' },
-          ],
+          patterns: upwardImports,
         },
       ],
     },
