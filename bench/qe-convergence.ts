@@ -65,22 +65,22 @@ console.log(
 );
 console.log('|---|---|---|---|---|---|---|');
 try {
+  // The densest setting first, so each row prints as soon as it is computed.
+  const byDensity = [...densities].sort((a, b) => b - a);
+  const densest = byDensity[0]!;
   for (const [name, structure] of systems) {
-    const densest = Math.max(...densities);
-    const rows: { d: number; s: number; e: number; wallS: number }[] = [];
-    for (const d of densities)
-      rows.push({ d, s: degauss[0]!, ...(await energyPerAtom(structure, d, degauss[0]!, `${name}-${d}`)) });
-    for (const s of degauss.slice(1))
-      rows.push({
-        d: densest,
-        s,
-        ...(await energyPerAtom(structure, densest, s, `${name}-${densest}-${s}`)),
-      });
-    const reference = rows.find((r) => r.d === densest && r.s === degauss[0])!.e;
-    for (const r of rows)
+    let reference: number | undefined;
+    const settings = [
+      ...byDensity.map((d) => [d, degauss[0]!] as const),
+      ...degauss.slice(1).map((s) => [densest, s] as const),
+    ];
+    for (const [d, s] of settings) {
+      const r = await energyPerAtom(structure, d, s, `${name}-${d}-${s}`);
+      reference ??= r.e;
       console.log(
-        `| ${name} | ${r.d} | ${monkhorstPackGrid(structure.lattice, r.d).join('×')} | ${r.s} | ${r.e.toFixed(5)} | ${(1000 * (r.e - reference)).toFixed(1)} | ${r.wallS.toFixed(1)} |`,
+        `| ${name} | ${d} | ${monkhorstPackGrid(structure.lattice, d).join('×')} | ${s} | ${r.e.toFixed(5)} | ${(1000 * (r.e - reference)).toFixed(1)} | ${r.wallS.toFixed(1)} |`,
       );
+    }
   }
 } finally {
   await rm(root, { recursive: true, force: true });
