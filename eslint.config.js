@@ -17,6 +17,12 @@ const ioModules = [
   'crypto',
 ];
 
+/** Import globs of every folder of ours except `keep` and contracts/. */
+const ourFoldersBut = (keep) =>
+  ['activities', 'dft', 'campaign', 'lab', 'db', 'models', 'cli', 'workflows']
+    .filter((f) => f !== keep)
+    .map((f) => `**/${f}/*`);
+
 /** Imports that point uphill from anything below the workflows. */
 const upwardImports = [
   {
@@ -122,17 +128,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [
-                '**/activities/*',
-                '**/dft/*',
-                '**/campaign/*',
-                '**/lab/*',
-                '**/db/*',
-                '**/models/*',
-                '**/cli/*',
-                '**/workflows/*',
-                '**/contracts/*',
-              ],
+              group: [...ourFoldersBut('crystal'), '**/contracts/*'],
               message: 'crystal/ imports nothing of ours outside crystal/.',
             },
           ],
@@ -150,16 +146,7 @@ export default tseslint.config(
           patterns: [
             ...ioModules.map((group) => ({ group: [group], message: 'contracts/ does no I/O.' })),
             {
-              group: [
-                '**/activities/*',
-                '**/dft/*',
-                '**/campaign/*',
-                '**/lab/*',
-                '**/db/*',
-                '**/models/*',
-                '**/cli/*',
-                '**/workflows/*',
-              ],
+              group: ourFoldersBut('crystal'),
               message: 'contracts/ imports only crystal/ and libraries.',
             },
           ],

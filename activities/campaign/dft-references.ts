@@ -100,7 +100,6 @@ const referenceStructureKey = (ref: ElementalReference, prototype?: string) =>
 
 /** Kind and source of a reference from its starting structure's key (referenceStructureKey). */
 export function referenceOrigin(
-  element: string,
   structureKey: string | null,
 ): { readonly kind: ElementalReferenceKind; readonly source: string } | undefined {
   const solid = structureKey?.match(/^elemental-ground-state:[A-Za-z]+:(\w+)$/);
@@ -109,7 +108,6 @@ export function referenceOrigin(
     /^elemental-reference:[A-Za-z]+:(molecule|atom|reference-data|solid):(.*)$/s,
   );
   if (other) return { kind: other[1] as ElementalReferenceKind, source: other[2]! };
-  void element;
   return undefined;
 }
 
@@ -200,7 +198,7 @@ export async function readDftReferences(
     state.muEvPerAtom[element] = row.energy_per_atom_ev;
     state.geometries[element] = structureFromRow(row);
     state.calculationIds[element] = row.id;
-    const origin = referenceOrigin(element, row.structure_key);
+    const origin = referenceOrigin(row.structure_key);
     await recordDftElementalReference(db, {
       element,
       level_of_theory: levelOfTheory,
