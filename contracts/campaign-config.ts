@@ -217,9 +217,16 @@ export const CampaignConfigSchema = z
       .default({ strategy: 'ucb', kappa: 1, minFingerprintDistance: 0 }),
     dft: z.strictObject({
       engine: z.enum(['qe', 'vasp'], { error: "expected 'qe' or 'vasp'" }).default('qe'),
+      /**
+       * 'standard' (default): converged k-points and smearing, GGA+U as MP, the level stability is
+       * decided at; 'test': cheap, its confirmations are provisional (the round summary says so);
+       * 'production': standard's physics with tighter thresholds.
+       */
       profile: z
-        .enum(['test', 'production'], { error: "expected 'test' or 'production'" })
-        .default('production'),
+        .enum(['test', 'standard', 'production'], {
+          error: "expected 'test', 'standard' or 'production'",
+        })
+        .default('standard'),
       calculation: z
         .enum(['scf', 'relax', 'vc-relax'], { error: "expected 'scf', 'relax' or 'vc-relax'" })
         .default('scf'),

@@ -24,6 +24,8 @@ export function qeLevelOfTheory(profile: QeProfile, pseudoFamily = 'SSSP_1.3.0_P
     cutoffScale: profile.cutoffScale,
     ecutwfcRy: profile.ecutwfcRy,
     ecutrhoRy: profile.ecutrhoRy,
+    // Only when on, so levels of profiles from before GGA+U existed keep their hash.
+    ...(profile.hubbardU !== 'off' ? { hubbardU: profile.hubbardU } : {}),
   };
   return `qe:${profile.name}:${hash(physics)}`;
 }
@@ -39,7 +41,10 @@ export function vaspLevelOfTheory(params: VaspParams): string {
     mpiRanks: _ranks,
     executable: _exe,
     calculation: _calc,
-    ...physics
+    hubbardU,
+    ...rest
   } = params as unknown as Record<string, unknown>;
+  // hubbardU only when on, so levels of sets from before GGA+U existed keep their hash.
+  const physics = hubbardU === 'off' || hubbardU === undefined ? rest : { ...rest, hubbardU };
   return `vasp:${String(name ?? 'custom')}:${hash(physics)}`;
 }

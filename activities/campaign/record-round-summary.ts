@@ -78,6 +78,11 @@ export interface RoundSummary {
   readonly dftConfirmedMaxEAboveHullEvPerAtom: number;
   /** Why some candidates could not be assessed (missing or failed elemental references), or null. */
   readonly dftStabilityNote: string | null;
+  /**
+   * What the level of theory means for these decisions: on the 'test' profile (k-points and
+   * smearing tens of meV/atom from converged) every confirmation is provisional; null otherwise.
+   */
+  readonly dftLevelNote: string | null;
   /** dftConfirmedStable / dftRun, or null. */
   readonly hitRate: number | null;
   /** DFT elemental references used, by level of theory: μ_el in eV/atom, or why there is none. */
@@ -196,6 +201,7 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
       dftStabilityAssessed: assessed.length,
       dftConfirmedMaxEAboveHullEvPerAtom: threshold,
       dftStabilityNote: notes.size ? [...notes].join('; ') : null,
+      dftLevelNote: provisionalNote(config.dft.profile, dft.length),
       hitRate: confirmed !== null && dft.length > 0 ? confirmed / dft.length : null,
       dftReferences: Object.fromEntries(
         [...refsByLevel].map(([level, r]) => [level, { ...r.muEvPerAtom, ...r.missing }]),
@@ -205,6 +211,16 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
     await finishRound(db, input.roundId, summary);
     return summary;
   };
+}
+
+/** Why confirmations at a cheap profile are provisional, when the round ran DFT at one. */
+export function provisionalNote(profile: string, dftRun: number): string | null {
+  if (profile !== 'test' || dftRun === 0) return null;
+  return (
+    "DFT at the 'test' profile (k-point density 1.5 Å, plain GGA): energies are tens of meV/atom " +
+    'from converged, so these stability decisions are provisional; confirm them with the ' +
+    "'standard' profile (dft.profile: standard)"
+  );
 }
 
 type MlipErrors = Pick<

@@ -1,9 +1,15 @@
 /**
  * `QeProfile`: one pw.x parameter set, validated by zod. The named sets are data files beside this
- * one (STYLE.md L5): `sets/test.json` (fast, loose: SSSP cutoffs, 1.5 Å k-density, for tests and
- * smoke runs) and `sets/production.json` (modelled on aiida-quantumespresso's "moderate" protocol:
- * k-point distance 0.15 Å⁻¹ = density 6.67 Å, cold smearing 0.02 Ry, conv_thr 2e-10 Ry/atom,
- * mixing_beta 0.4, forc_conv_thr 1e-4 Ry/bohr; calculation 'vc-relax').
+ * one (STYLE.md L5):
+ * - `sets/test.json`: fast and loose (SSSP cutoffs, 1.5 Å k-density, plain GGA) for tests and smoke
+ *   runs; its energies are tens of meV/atom from converged (bench/qe-convergence.ts), so stability
+ *   decisions made with it are provisional.
+ * - `sets/standard.json`: the default for stability decisions. k-point density 6.67 Å and cold
+ *   smearing 0.02 Ry, measured within 5 meV/atom of a denser grid and of half the smearing
+ *   (bench/qe-convergence.ts, table in dft/qe/README.md); MP's GGA+U on oxides and fluorides of
+ *   V–W; vc-relax to 0.01 eV/Å and 1 kbar.
+ * - `sets/production.json`: the same physics with tighter thresholds (modelled on
+ *   aiida-quantumespresso's "moderate" protocol: conv_thr 2e-10 Ry/atom, forc_conv_thr 1e-4 Ry/bohr).
  *
  * A profile is the `P` of `EngineTemplate<P>`: handlers change its fields, and each attempt stores
  * the profile it ran with. Units follow the pw.x keyword each field becomes, stated in its name
@@ -18,6 +24,7 @@
 import { z } from 'zod';
 import { EngineInputError } from '../errors.js';
 import productionSet from './sets/production.json' with { type: 'json' };
+import standardSet from './sets/standard.json' with { type: 'json' };
 import testSet from './sets/test.json' with { type: 'json' };
 
 const positiveInt = z.int().min(1);
@@ -53,6 +60,11 @@ const schema = z
      * MAGNETIC_ELEMENTS); 'on': always, 'off': never.
      */
     spinPolarization: z.enum(['auto', 'on', 'off']),
+    /**
+     * GGA+U: 'mp2020' puts the Materials Project's U on V, Cr, Mn, Fe, Co, Ni, Mo, W in oxides and
+     * fluorides (../hubbard-u.ts); 'off': plain GGA. Profiles stored before it existed were 'off'.
+     */
+    hubbardU: z.enum(['off', 'mp2020']).default('off'),
     /** pw.x `starting_magnetization` of magnetic species (of every species for 'on' without any). */
     startingMagnetization: z.number().min(-1).max(1),
     /** Factor on the SSSP cutoffs (both, so the dual is kept). */
@@ -86,9 +98,13 @@ const schema = z
   });
 
 export type QeProfile = z.output<typeof schema>;
-export type QeProfileName = 'test' | 'production';
+export type QeProfileName = 'test' | 'standard' | 'production';
 
-const SETS: Readonly<Record<QeProfileName, unknown>> = { test: testSet, production: productionSet };
+const SETS: Readonly<Record<QeProfileName, unknown>> = {
+  test: testSet,
+  standard: standardSet,
+  production: productionSet,
+};
 
 export const QeProfile = Object.freeze({
   schema,

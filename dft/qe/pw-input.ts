@@ -31,6 +31,8 @@ export interface PwSpecies {
   readonly pseudoFile: string;
   /** `starting_magnetization` when nspin = 2. */
   readonly startingMagnetization: number;
+  /** Hubbard U on the species' d shell, eV (`Hubbard_U`, Dudarev); 0 for none. */
+  readonly hubbardUEv: number;
 }
 
 /** Every value of a pw.x input, resolved. Units are pw.x's own, as the names say. */
@@ -81,6 +83,23 @@ function namelist(name: string, entries: readonly (readonly [string, string] | n
   return [`&${name}`, ...lines, '/'].join('\n');
 }
 
+/**
+ * GGA+U in QE 6.7's syntax (`lda_plus_u`; QE 7.1 moved it to a HUBBARD card but still reads this):
+ * Dudarev's form on ortho-atomic projectors, which keep the d occupations between 0 and 1 and give
+ * forces and stress (Timrov et al., Phys. Rev. B 102, 235159 (2020)).
+ */
+function hubbardEntries(species: readonly PwSpecies[]): (readonly [string, string])[] {
+  if (!species.some((s) => s.hubbardUEv > 0)) return [];
+  return [
+    ['lda_plus_u', bool(true)],
+    ['lda_plus_u_kind', '0'],
+    ['U_projection_type', str('ortho-atomic')],
+    ...species.flatMap((s, i) =>
+      s.hubbardUEv > 0 ? [[`Hubbard_U(${i + 1})`, fortranReal(s.hubbardUEv)] as const] : [],
+    ),
+  ];
+}
+
 /** The text of the pw.x input file. */
 export function renderPwInput(p: PwInput): string {
   const relax = p.calculation !== 'scf';
@@ -111,6 +130,7 @@ export function renderPwInput(p: PwInput): string {
           (s, i) => [`starting_magnetization(${i + 1})`, fortranReal(s.startingMagnetization)] as const,
         )
       : []),
+    ...hubbardEntries(p.species),
   ]);
   const electrons = namelist('ELECTRONS', [
     ['conv_thr', fortranReal(p.convThrRy)],

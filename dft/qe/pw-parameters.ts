@@ -6,6 +6,7 @@
 import { Element } from '../../crystal/elements.js';
 import { Structure } from '../../crystal/structure.js';
 import { assertRunnable } from '../assert-runnable.js';
+import { hubbardUFor } from '../hubbard-u.js';
 import { EngineInputError } from '../errors.js';
 import { isIsolatedInBox, monkhorstPackGrid } from './kpoints.js';
 import type { QeProfile } from './profiles.js';
@@ -66,11 +67,13 @@ export async function resolvePwInput(
   }
   const moment = (el: string) =>
     magnetic.length === 0 || magnetic.includes(el) ? profile.startingMagnetization : 0;
+  const hubbardUEv = profile.hubbardU === 'mp2020' ? hubbardUFor(elements) : null;
   const species: PwSpecies[] = pseudos.map((p) => ({
     label: p.element,
     massAmu: Element.bySymbol(p.element).atomicMass,
     pseudoFile: p.filename,
     startingMagnetization: spin ? moment(p.element) : 0,
+    hubbardUEv: hubbardUEv?.get(p.element) ?? 0,
   }));
   const nat = structure.species.length;
   const input: PwInput = {
@@ -103,6 +106,7 @@ export async function resolvePwInput(
     kpoints: [...kpoints],
     nspin: input.nspin,
     convThrRy: input.convThrRy,
+    ...(hubbardUEv ? { hubbardUEv: Object.fromEntries(hubbardUEv) } : {}),
     pseudopotentials: Object.fromEntries(pseudos.map((p) => [p.element, p.filename])),
   };
   return { input, resolved };

@@ -25,6 +25,7 @@ import { EngineInputError } from '../errors.js';
 import mpMagneticMoments from './sets/mp-magnetic-moments.json' with { type: 'json' };
 import mpPotcarVariants from './sets/mp-potcar-variants.json' with { type: 'json' };
 import productionSet from './sets/production.json' with { type: 'json' };
+import standardSet from './sets/standard.json' with { type: 'json' };
 import testSet from './sets/test.json' with { type: 'json' };
 
 /** INCAR tags the template derives from typed fields or from the structure; not allowed in `incar`. */
@@ -38,6 +39,9 @@ export const MANAGED_INCAR_TAGS: Readonly<Record<string, string>> = {
   SIGMA: 'the field sigmaEv',
   ISPIN: 'the field spinPolarization',
   MAGMOM: 'the fields magneticMoments and defaultMagmom',
+  ...Object.fromEntries(
+    ['LDAU', 'LDAUTYPE', 'LDAUL', 'LDAUU', 'LDAUJ', 'LMAXMIX'].map((t) => [t, 'the field hubbardU']),
+  ),
   IBRION: 'the fields calculation and ibrion',
   ISIF: 'the field calculation',
   NSW: 'the fields calculation and nsw',
@@ -65,6 +69,8 @@ const schema = z
     ismear: z.int().min(-5).max(5),
     /** SIGMA: smearing width, eV. */
     sigmaEv: z.number().positive(),
+    /** GGA+U: 'mp2020' = MP's U on V–W d shells in oxides and fluorides (../hubbard-u.ts), LDAUTYPE 2. */
+    hubbardU: z.enum(['off', 'mp2020']).default('off'),
     /**
      * 'on': ISPIN 2 always (MP); 'auto': ISPIN 2 when the structure holds an element of the magnetic
      * moment table (qe/pw-parameters.ts MAGNETIC_ELEMENTS, the same elements); 'off': ISPIN 1.
@@ -130,10 +136,14 @@ const schema = z
   });
 
 export type VaspParams = z.output<typeof schema>;
-export type VaspParamsName = 'test' | 'production';
+export type VaspParamsName = 'test' | 'standard' | 'production';
 export type IncarValue = z.output<typeof incarValue>;
 
-const SETS: Readonly<Record<VaspParamsName, unknown>> = { test: testSet, production: productionSet };
+const SETS: Readonly<Record<VaspParamsName, unknown>> = {
+  test: testSet,
+  standard: standardSet,
+  production: productionSet,
+};
 
 export const VaspParams = Object.freeze({
   schema,

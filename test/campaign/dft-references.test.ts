@@ -124,6 +124,7 @@ describe('DFT elemental references and confirmed stability', () => {
     expect(summary).toMatchObject({
       dftRun: 2,
       dftStabilityNote: null,
+      dftLevelNote: expect.stringMatching(/'test' profile.*provisional.*'standard'/),
       dftStabilityAssessed: summary.dftConverged,
       dftConfirmedMaxEAboveHullEvPerAtom: 0.025,
     });

@@ -27,6 +27,7 @@
  */
 import { Structure } from '../../../crystal/structure.js';
 import { EngineInputError } from '../../errors.js';
+import { hubbardUFor } from '../../hubbard-u.js';
 import { VaspParams, type IncarValue } from '../vasp-params.js';
 
 /** Ordered INCAR tags. */
@@ -43,6 +44,12 @@ export const TAG_ORDER = [
   'SIGMA',
   'ISPIN',
   'MAGMOM',
+  'LDAU',
+  'LDAUTYPE',
+  'LDAUL',
+  'LDAUU',
+  'LDAUJ',
+  'LMAXMIX',
   'IBRION',
   'ISIF',
   'NSW',
@@ -96,6 +103,24 @@ export function spinSetup(
   };
 }
 
+/**
+ * LDAU tags of MP's GGA+U (pymatgen's DictSet): one value per POSCAR species, d shell (L = 2) on
+ * the elements with U, L = 0 and U = 0 elsewhere, LMAXMIX 4 so the d occupancies are mixed.
+ */
+export function hubbardTags(structure: Structure, params: VaspParams): Record<string, IncarValue> {
+  const u = params.hubbardU === 'mp2020' ? hubbardUFor(structure.species) : null;
+  if (u === null) return {};
+  const species = [...new Set(structure.species)];
+  return {
+    LDAU: true,
+    LDAUTYPE: 2,
+    LDAUL: species.map((el) => (u.has(el) ? 2 : 0)),
+    LDAUU: species.map((el) => u.get(el) ?? 0),
+    LDAUJ: species.map(() => 0),
+    LMAXMIX: 4,
+  };
+}
+
 /** Every INCAR tag for `structure` (VASP order) under `params`, in file order. */
 export function resolveIncar(structure: Structure, params: VaspParams): IncarTags {
   const n = structure.species.length;
@@ -111,6 +136,7 @@ export function resolveIncar(structure: Structure, params: VaspParams): IncarTag
     SIGMA: params.sigmaEv,
     ISPIN: ispin,
     ...(magmom ? { MAGMOM: magmom } : {}),
+    ...hubbardTags(structure, params),
     IBRION: relaxing ? params.ibrion : -1,
     // ISIF 2 also for single points: it makes VASP compute the stress tensor.
     ISIF: params.calculation === 'vc-relax' ? 3 : 2,

@@ -140,7 +140,7 @@ describe('species grouping', () => {
 
 describe('parameter sets', () => {
   it('loads both sets, MP’s POTCAR choices and magnetic moments', () => {
-    expect(VaspParams.names).toEqual(['test', 'production']);
+    expect(VaspParams.names).toEqual(['test', 'standard', 'production']);
     const p = VaspParams.named('production');
     expect(p).toMatchObject({
       encutEv: 520,
