@@ -13,12 +13,19 @@
  * most electronegative element of a compound when it is in the table (so O in oxides, not in
  * OF₂; S in sulfides, not in sulfates); oxygen is an oxide, a peroxide or a superoxide by its
  * shortest O–O distance (< 1.35 Å superoxide, < 1.49 Å peroxide, as pymatgen's `oxide_type`).
- * Mixed-anion compounds get the correction of their most electronegative anion only, and the
- * GGA/GGA+U mixing corrections are not applied (our DFT runs plain GGA).
+ * Mixed-anion compounds get the correction of their most electronegative anion only.
+ *
+ * GGA/GGA+U mixing: a compound computed with U (oxides and fluorides of V–W under the 'standard' and
+ * 'production' profiles, dft/hubbard-u.ts) is put on the scale of the plain-GGA metal references by
+ * MP2020's fitted constant per U atom (Fe −2.256 eV, …). The constants were fitted to VASP's PAW
+ * projectors; QE's ortho-atomic U shifts energies by a similar amount (FeO: +2.43 eV per Fe at the
+ * same geometry, test/dft/hubbard-u.test.ts), not the same one, so the corrected value of a GGA+U
+ * compound is an estimate good to a few tenths of an eV per U atom.
  */
 import { Element } from '../crystal/elements.js';
 import { neighborList } from '../crystal/neighbor-list.js';
 import { Structure } from '../crystal/structure.js';
+import { hubbardUFor } from '../dft/hubbard-u.js';
 
 /** eV per anion atom. */
 export const MP2020_ANION_CORRECTION_EV = Object.freeze({
@@ -36,6 +43,18 @@ export const MP2020_ANION_CORRECTION_EV = Object.freeze({
   H: -0.179,
   Sb: -0.192,
   Si: 0.071,
+});
+
+/** eV per atom with U, MP2020 `GGAUMixingCorrections` (the same for oxides and fluorides). */
+export const MP2020_HUBBARD_U_CORRECTION_EV: Readonly<Record<string, number>> = Object.freeze({
+  V: -1.7,
+  Cr: -1.999,
+  Mn: -1.668,
+  Fe: -2.256,
+  Co: -1.638,
+  Ni: -2.541,
+  W: -4.438,
+  Mo: -3.202,
 });
 
 export type OxideType = 'oxide' | 'peroxide' | 'superoxide';
@@ -78,4 +97,39 @@ export function mp2020AnionCorrection(structure: Structure): AnionCorrection | u
     anions,
     evPerAtom: (anions * evPerAnion) / structure.species.length,
   };
+}
+
+export interface HubbardCorrection {
+  /** eV per atom of each element that had U. */
+  readonly evPerUAtom: Readonly<Record<string, number>>;
+  /** The correction to the formation energy, eV/atom. */
+  readonly evPerAtom: number;
+}
+
+/**
+ * The GGA/GGA+U mixing correction of a structure computed with U (`usedHubbardU`), or undefined
+ * when it had none or no element of the table got U.
+ */
+export function mp2020HubbardCorrection(structure: Structure, usedHubbardU: boolean): HubbardCorrection | undefined {
+  const u = usedHubbardU ? hubbardUFor(structure.species) : null;
+  if (u === null) return undefined;
+  const evPerUAtom = Object.fromEntries([...u.keys()].map((el) => [el, MP2020_HUBBARD_U_CORRECTION_EV[el]!]));
+  const total = structure.species.reduce((sum, el) => sum + (evPerUAtom[el] ?? 0), 0);
+  return { evPerUAtom, evPerAtom: total / structure.species.length };
+}
+
+/** Both MP2020 corrections of a formation energy, as stored in `dft_calculations.mp2020_correction`. */
+export interface Mp2020Correction {
+  readonly anion: AnionCorrection | null;
+  readonly hubbard: HubbardCorrection | null;
+  /** The sum, eV/atom. */
+  readonly evPerAtom: number;
+}
+
+/** The anion and GGA/GGA+U corrections of `structure`, or undefined when neither applies. */
+export function mp2020Correction(structure: Structure, usedHubbardU: boolean): Mp2020Correction | undefined {
+  const anion = mp2020AnionCorrection(structure) ?? null;
+  const hubbard = mp2020HubbardCorrection(structure, usedHubbardU) ?? null;
+  if (anion === null && hubbard === null) return undefined;
+  return { anion, hubbard, evPerAtom: (anion?.evPerAtom ?? 0) + (hubbard?.evPerAtom ?? 0) };
 }

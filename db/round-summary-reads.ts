@@ -66,9 +66,12 @@ export interface DftLabelRow extends StructureGeometry {
   readonly energy_ev: number | null;
   /** N x 3, eV/Å. */
   readonly forces_ev_per_a: number[][] | null;
+  /** The parameter set's `hubbardU` ('mp2020' = GGA+U where it applies); null for sets without the field. */
+  readonly hubbard_u: string | null;
 }
 
 const DFT_LABELS = `SELECT d.id::text AS id, d.status, d.level_of_theory, d.energy_ev, d.forces_ev_per_a,
+                         d.profile->>'hubbardU' AS hubbard_u,
                          g.species, g.lattice_a, g.frac_coords
                     FROM dft_calculations d JOIN structures g ON g.id = coalesce(d.final_structure_id, d.structure_id)`;
 

@@ -20,7 +20,7 @@
  */
 import type { Database } from '../../db/database.js';
 import { setDftStability, setDftStabilityUnknown, setMlipOnDftGeometry } from '../../db/dft-calculations.js';
-import { mp2020AnionCorrection } from '../../campaign/mp2020-corrections.js';
+import { mp2020Correction } from '../../campaign/mp2020-corrections.js';
 import { referencePhaseFormationEnergiesAt } from '../../db/reference-phases.js';
 import {
   convergedDftLabelsAt,
@@ -153,7 +153,7 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
         const isCandidate = rows.includes(d);
         if (st) {
           if (isCandidate) stability.set(d.id, st);
-          const correction = mp2020AnionCorrection(structureFromRow(d)) ?? null;
+          const correction = mp2020Correction(structureFromRow(d), d.hubbard_u === 'mp2020') ?? null;
           await setDftStability(db, d.id, {
             formationEnergyPerAtomEv: st.formationEnergyPerAtomEv,
             eAboveHullEvPerAtom: st.eAboveHullEvPerAtom,

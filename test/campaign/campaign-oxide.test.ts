@@ -65,7 +65,7 @@ describe('an oxide campaign', () => {
     const candidate = await h.db.query<{
       formation_energy_per_atom_ev: number | null;
       formation_energy_mp2020_ev_per_atom: number | null;
-      mp2020_correction: { element: string; evPerAtom: number } | null;
+      mp2020_correction: { anion: { element: string } | null; evPerAtom: number } | null;
       stability_note: string | null;
     }>(
       `SELECT formation_energy_per_atom_ev, formation_energy_mp2020_ev_per_atom, mp2020_correction, stability_note

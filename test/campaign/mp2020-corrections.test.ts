@@ -1,8 +1,9 @@
-/** MP2020-style anion corrections (campaign/mp2020-corrections.ts) on hand-made cells. */
+/** MP2020-style anion and GGA/GGA+U corrections (campaign/mp2020-corrections.ts) on hand-made cells. */
 import { describe, expect, it } from 'vitest';
 import {
   MP2020_ANION_CORRECTION_EV,
   mp2020AnionCorrection,
+  mp2020Correction,
   oxideType,
 } from '../../campaign/mp2020-corrections.js';
 import { Lattice } from '../../crystal/lattice.js';
@@ -73,5 +74,24 @@ describe('MP2020 anion corrections', () => {
     expect(mp2020AnionCorrection(rocksalt('Si', 'C', 4.36))).toBeUndefined();
     expect(mp2020AnionCorrection(rocksalt('Cu', 'Cu', 3.6))).toBeUndefined();
     expect(mp2020AnionCorrection(rocksalt('Cu', 'Zn', 3.6))).toBeUndefined();
+  });
+});
+
+describe('MP2020 GGA/GGA+U mixing corrections', () => {
+  it('FeO computed with U: −2.256 eV per Fe plus the oxide correction; without U only the oxide one', () => {
+    const feo = rocksalt('Fe', 'O', 4.33);
+    const withU = mp2020Correction(feo, true)!;
+    expect(withU.hubbard).toEqual({ evPerUAtom: { Fe: -2.256 }, evPerAtom: -2.256 / 2 });
+    expect(withU.anion!.kind).toBe('oxide');
+    expect(withU.evPerAtom).toBeCloseTo((-2.256 - 0.687) / 2, 12);
+    const plain = mp2020Correction(feo, false)!;
+    expect(plain.hubbard).toBeNull();
+    expect(plain.evPerAtom).toBeCloseTo(-0.687 / 2, 12);
+  });
+
+  it('no U correction where MP applies no U (sulfides, intermetallics), even on a GGA+U profile', () => {
+    expect(mp2020Correction(rocksalt('Fe', 'S', 5.4), true)!.hubbard).toBeNull();
+    expect(mp2020Correction(rocksalt('Fe', 'Al', 2.9), true)).toBeUndefined();
+    expect(mp2020Correction(rocksalt('Mg', 'O', 4.21), true)!.hubbard).toBeNull();
   });
 });
