@@ -6,7 +6,7 @@
  * ionic steps, wall time and μ_el.
  *
  *   npx tsx bench/elemental-reference-cost.ts [--profile standard] [--elements Mg,O,Ga,...]
- *                                             [--timeout-s 900] [--data a.csv.gz,b.csv.gz]
+ *                                             [--timeout-s 900] [--data a.csv.gz,b.csv.gz] [--mpi-ranks 1]
  *
  * Reference-data phases come from the CSV files given (default: MP-20's pilot train/val rows and
  * MPTS-52's rows under ../shared/data), the unary row with the lowest e_above_hull, as a campaign
@@ -27,6 +27,7 @@ const args = new Map(process.argv.slice(2).map((a, i, all) => [a, all[i + 1] ?? 
 const profileName = (args.get('--profile') || 'standard') as QeProfileName;
 const elements = (args.get('--elements') || 'Mg,O,Ca,N,Cd,Te,K,Se,Rb,I,Ga,Ni,Al,Fe,F,B,Ti,P,In').split(',');
 const timeoutS = Number(args.get('--timeout-s') || 900);
+const mpiRanks = args.get('--mpi-ranks') ? Number(args.get('--mpi-ranks')) : ('auto' as const);
 const dataDir = resolve(import.meta.dirname, '../../shared/data');
 const dataFiles = (
   args.get('--data') ||
@@ -72,7 +73,7 @@ const root = await mkdtemp(join(tmpdir(), 'reference-cost-'));
 const engine = new QeTemplate({ pseudoDir });
 const launcher = new LocalLauncher();
 
-console.log(`profile ${profileName}; pw.x on this machine; time limit ${timeoutS} s per reference\n`);
+console.log(`profile ${profileName}; pw.x with mpiRanks ${mpiRanks}; time limit ${timeoutS} s per attempt\n`);
 console.log(
   '| element | kind | source | atoms | calculation | k-points | ecutwfc/ecutrho (Ry) | nspin | steps | wall (s) | μ (eV/atom) |',
 );
@@ -88,7 +89,7 @@ try {
     const outcome = await runCalculation({
       structure: ref.structure,
       engine,
-      profile: QeProfile.named(profileName, { calculation: ref.calculation }),
+      profile: QeProfile.named(profileName, { calculation: ref.calculation, mpiRanks }),
       launcher,
       workRoot: join(root, el),
       timeoutMs: timeoutS * 1000,

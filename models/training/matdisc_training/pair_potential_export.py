@@ -39,6 +39,8 @@ from pathlib import Path
 
 import torch
 
+from .mlip.deterministic_scatter import rewrite_file
+
 # Z = 1..94, Cordero et al., Dalton Trans. 2832 (2008), as in crystal/elements.ts.
 SYMBOLS = (
     "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se "
@@ -162,6 +164,7 @@ def export(name: str, spread: float, out_dir: Path) -> Path:
         },
     )
     _strip_metadata(onnx_path)
+    rewrite_file(onnx_path)  # deterministic sums under any thread count
     sha = hashlib.sha256(onnx_path.read_bytes()).hexdigest()
     card = {
         "name": name,

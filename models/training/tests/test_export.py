@@ -48,6 +48,18 @@ def test_onnx_io_matches_the_contract(onnx_file):
     assert io["opset"] >= 18
 
 
+def test_exported_graph_has_no_reducing_scatter(onnx_file):
+    """ONNX Runtime sums ScatterND(reduction=add) in thread order: the exporter rewrites them all."""
+    import onnx
+
+    from matdisc_training.mlip.deterministic_scatter import reducing_scatters
+
+    path, _ = onnx_file
+    proto = onnx.load(str(path))
+    assert reducing_scatters(proto) == []
+    assert any(o.endswith("_det_onehot") for n in proto.graph.node for o in n.output)
+
+
 def test_onnx_matches_pytorch_on_random_periodic_structures(onnx_file, mlip_model):
     model = mlip_model
     path, _ = onnx_file

@@ -52,7 +52,7 @@ describe.each(modelsUnderTest())('potential conformance: $name', ({ path, analyt
   // Trained networks are less smooth than a Morse sum and carry larger float32 sums.
   const tol = analytic ? { abs: 1e-3, rel: 1e-3 } : { abs: 5e-3, rel: 2e-2 };
   beforeAll(async () => {
-    model = await MlipModel.load(path, { executionProviders: 'cpu', intraOpThreads: 1 });
+    model = await MlipModel.load(path, { executionProviders: 'cpu' });
   });
   afterAll(async () => model.dispose());
 

@@ -60,7 +60,7 @@ describe('sevennet-0: ONNX in the TypeScript runtime == sevenn in PyTorch', () =
     const picked = rows.slice(0, N_STRUCTURES);
     ids = picked.map((r) => r.material_id);
     structures = picked.map((r) => readCif(r.cif, { source: r.material_id }));
-    model = await MlipModel.load(MODEL, { executionProviders: 'cpu', intraOpThreads: 1 });
+    model = await MlipModel.load(MODEL, { executionProviders: 'cpu' });
     [ours, theirs] = await Promise.all([model.predict(structures), sevennReference(structures)]);
   }, 900_000);
   afterAll(async () => model?.dispose());

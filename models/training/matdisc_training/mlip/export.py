@@ -22,6 +22,7 @@ from torch._decomp import core_aten_decompositions
 from torch.fx.experimental.proxy_tensor import make_fx
 
 from .model import Committee
+from .deterministic_scatter import rewrite_file
 
 INPUT_NAMES = ["species", "edge_index", "edge_vec", "batch", "n_structures"]
 OUTPUT_NAMES = ["energy", "edge_grad", "embedding"]
@@ -99,6 +100,8 @@ def export_onnx(model: Committee, path: str | Path, opset: int = OPSET) -> dict:
     )
     program.save(str(path), external_data=False)
     _name_output_axes(path)
+    # Reducing scatters sum in thread order in ONNX Runtime: forces would change run to run.
+    rewrite_file(path)
     return io_metadata(model, opset)
 
 

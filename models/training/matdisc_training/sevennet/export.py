@@ -18,6 +18,7 @@ import torch
 from torch._decomp import core_aten_decompositions
 from torch.fx.experimental.proxy_tensor import make_fx
 
+from ..mlip.deterministic_scatter import rewrite_file
 from ..mlip.export import INPUT_NAMES, OUTPUT_NAMES, _name_output_axes, graph_text, run_onnx
 from .model import SevenNetPotential
 
@@ -107,6 +108,8 @@ def export_onnx(potential: SevenNetPotential, path: str | Path, opset: int = OPS
     )
     program.save(str(path), external_data=False)
     _name_output_axes(path)
+    # Reducing scatters sum in thread order in ONNX Runtime: forces would change run to run.
+    rewrite_file(path)
     return io_metadata(opset, int(a.graph.find_nodes(op="output")[0].args[0][2].meta["val"].shape[1]))
 
 
