@@ -20,7 +20,11 @@ export function registerDft(program: Command): void {
     .command('dft <file>')
     .description('run one DFT calculation outside any campaign, with the same error handlers a campaign uses')
     .option('--engine <qe|vasp>', 'DFT code', 'qe')
-    .option('--profile <test|production>', 'named parameter set', 'test')
+    .option(
+      '--profile <test|standard|production>',
+      "named parameter set: 'test' is fast and provisional, 'standard' converged (k-points, smearing, GGA+U as MP)",
+      'test',
+    )
     .option('--calculation <scf|relax|vc-relax>', 'what to compute (default: scf)', 'scf')
     .option('--scheduler <local|slurm>', 'where it runs', 'local')
     .option('--work-dir <dir>', 'attempt directories go here (default: a new folder under the data dir)')
