@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerCampaign } from './commands/campaign.js';
+import { registerConvert } from './commands/convert.js';
 import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
@@ -31,6 +32,7 @@ registerDoctor(program);
 registerDev(program);
 registerDemo(program);
 registerCampaign(program);
+registerConvert(program);
 registerDb(program);
 registerDft(program);
 registerGenerate(program);
