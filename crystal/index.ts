@@ -26,6 +26,8 @@
  * ```
  *
  * Convex hulls and formation energies live in `crystal/hull/` (imported from there).
+ * Space groups and symmetrization (moyo, as WebAssembly loaded on first use) live in
+ * `crystal/symmetry/` (imported from there).
  */
 export { Lattice, cross, det3, dot, inverse3, matmul3, norm, type Mat3, type Vec3 } from './lattice.js';
 export { Structure } from './structure.js';

@@ -6,8 +6,13 @@
  * matdisc generate --system Li-Si-O -n 100 --seed 7 --out gen/ --json
  * {"model": "diffcsp-mp20", "requested": 100, "valid": 93,
  *  "invalid": [{"index": 4, "reason": "too_close: atoms 0 (Li) and 3 (O) are 0.412 Å apart, …", "codes": ["too_close"], "file": "invalid/0004-Li3SiO2.cif"}, …],
- *  "files": ["0000-Li2SiO3.cif", …], …}
+ *  "files": ["0000-Li2SiO3.cif", …],
+ *  "structures": [{"index": 0, "file": "0000-Li2SiO3.cif", "spaceGroup": {"number": 36, "symbol": "Cmc2_1"}}, …], …}
  * ```
+ *
+ * `structures` has one object per valid structure (the same order as `files`), with its space
+ * group from moyo at symprec 0.1 Å (`spaceGroup` null, with a warning on stderr, when moyo cannot
+ * analyse it).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -40,6 +45,18 @@ interface InvalidRow {
   /** The structure under `<out>/invalid/`, or null when it has non-finite numbers. */
   readonly file: string | null;
 }
+
+/** One valid sample in `--json` output. */
+interface StructureRow {
+  readonly index: number;
+  /** The CIF under `<out>/`, as in `files`. */
+  readonly file: string;
+  /** Space group at symprec 0.1 Å (moyo); null when it could not be determined. */
+  readonly spaceGroup: { readonly number: number; readonly symbol: string } | null;
+}
+
+/** Distance tolerance of the reported space groups, Å (Materials Project's). */
+const SPACE_GROUP_SYMPREC_A = 0.1;
 
 export function registerGenerate(program: Command): void {
   withOnnxRuntimeOptions(program.command('generate'))
@@ -78,7 +95,8 @@ export function registerGenerate(program: Command): void {
     )
     .option(
       '--json',
-      'print {"model","requested","valid","invalid":[{"index","reason","codes","file"}],"files":[],"invalid_counts","seed","steps","wall_s"}',
+      'print {"model","requested","valid","invalid":[{"index","reason","codes","file"}],"files":[],' +
+        '"structures":[{"index","file","spaceGroup":{"number","symbol"}}],"invalid_counts","seed","steps","wall_s"}',
     )
     .action(async (opts: GenerateCliOptions) => {
       if (opts.system !== undefined && opts.composition !== undefined) {
@@ -86,6 +104,7 @@ export function registerGenerate(program: Command): void {
       }
       const { writeCif } = await import('../../crystal/io/cif.js');
       const { Structure } = await import('../../crystal/structure.js');
+      const { spaceGroupOf } = await import('../../crystal/symmetry/index.js');
       const sampler = await import('../../models/generator/index.js');
       const request: import('../../models/generator/index.js').GenerationRequest =
         opts.composition !== undefined
@@ -128,6 +147,7 @@ export function registerGenerate(program: Command): void {
         const width = Math.max(4, String(opts.num - 1).length);
         const files: string[] = [];
         const invalid: InvalidRow[] = [];
+        const structures: StructureRow[] = [];
         for (const s of result.samples) {
           const finite =
             s.structure.lattice.every((r) => r.every(Number.isFinite)) &&
@@ -138,8 +158,17 @@ export function registerGenerate(program: Command): void {
             await mkdir(join(out, s.valid ? '' : 'invalid'), { recursive: true });
             await writeFile(join(out, rel), writeCif(s.structure, { name: name.replace(/\.cif$/, '') }));
           }
-          if (s.valid) files.push(rel);
-          else {
+          if (s.valid) {
+            files.push(rel);
+            let spaceGroup: StructureRow['spaceGroup'] = null;
+            try {
+              const g = spaceGroupOf(s.structure, { symprecA: SPACE_GROUP_SYMPREC_A });
+              spaceGroup = { number: g.number, symbol: g.symbol };
+            } catch (err) {
+              log(`  ${rel}: no space group (${err instanceof Error ? err.message : String(err)})`);
+            }
+            structures.push({ index: s.index, file: rel, spaceGroup });
+          } else {
             invalid.push({
               index: s.index,
               reason: s.reasons.map((r) => `${r.code}: ${r.message}`).join('; '),
@@ -154,6 +183,7 @@ export function registerGenerate(program: Command): void {
           valid: result.validCount,
           invalid,
           files,
+          structures,
           invalid_counts: result.invalidCounts,
           out,
           seed: result.seed,

@@ -18,7 +18,7 @@ describe('matdisc generate', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const common = ['--model', TINY, '--steps', String(FAST_STEPS), '--device', 'cpu', '--threads', '1'];
 
-  it('--system --json prints {requested, valid, invalid[{reason}], files} and writes the CIFs', async () => {
+  it('--system --json prints {requested, valid, invalid[{reason}], files, structures[{spaceGroup}]} and writes the CIFs', async () => {
     const out = join(dir, 'sys');
     const json = JSON.parse(
       await run([
@@ -42,6 +42,16 @@ describe('matdisc generate', () => {
     for (const row of json.invalid) {
       expect(Object.keys(row).sort()).toEqual(['codes', 'file', 'index', 'reason']);
       expect(row.reason).toMatch(/^[a-z_]+: /);
+    }
+    // One `structures` row per valid file, with its space group (moyo, symprec 0.1 Å).
+    expect(json.structures.map((r: { file: string }) => r.file)).toEqual(json.files);
+    for (const row of json.structures) {
+      expect(Object.keys(row).sort()).toEqual(['file', 'index', 'spaceGroup']);
+      if (row.spaceGroup !== null) {
+        expect(row.spaceGroup.number).toBeGreaterThanOrEqual(1);
+        expect(row.spaceGroup.number).toBeLessThanOrEqual(230);
+        expect(row.spaceGroup.symbol).toMatch(/^[PABCFIR]\S*$/);
+      }
     }
     const written = [
       ...json.files,
