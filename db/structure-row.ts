@@ -3,6 +3,7 @@
  * fractional coordinates N x 3) plus what queries filter on (formula, chemical system).
  */
 import { Structure } from '../crystal/structure.js';
+import { spaceGroupOf, SymmetryError } from '../crystal/symmetry/index.js';
 import type { StructureInsert } from './tables.js';
 
 export type StructureOrigin = 'generated' | 'relaxed' | 'dft' | 'reference' | 'user';
@@ -29,9 +30,24 @@ export function structureRow(
     lattice_a: s.lattice,
     frac_coords: s.fracCoords,
     volume_a3: Structure.volume(s),
+    ...spaceGroupColumns(s),
     origin,
     ...extras,
   };
+}
+
+/** Symmetry tolerance of the stored space groups, Å (MP's and pymatgen's default). */
+export const STORED_SYMPREC_A = 0.1;
+
+/** The space group moyo finds, or nulls where it refuses the cell (e.g. atoms within symprec). */
+function spaceGroupColumns(s: Structure): Pick<StructureInsert, 'space_group_number' | 'space_group_symbol'> {
+  try {
+    const g = spaceGroupOf(s, { symprecA: STORED_SYMPREC_A });
+    return { space_group_number: g.number, space_group_symbol: g.symbol };
+  } catch (err) {
+    if (err instanceof SymmetryError) return { space_group_number: null, space_group_symbol: null };
+    throw err;
+  }
 }
 
 /** The inverse of `structureRow`. */

@@ -32,6 +32,10 @@ export interface StructureInsert {
   readonly frac_coords: Jsonb3Matrix;
   /** Å³, > 0 (CHECK). */
   readonly volume_a3: number;
+  /** 1..230 (CHECK), moyo at symprec 0.1 Å (009); null where it refuses the cell. */
+  readonly space_group_number?: number | null;
+  /** Hermann–Mauguin, e.g. 'Fm-3m' (009). */
+  readonly space_group_symbol?: string | null;
   /** vector(128) in pgvector's text form, e.g. from `pgvector.toSql(fingerprint)`. */
   readonly fingerprint?: string | null;
   readonly origin: StructureOrigin;

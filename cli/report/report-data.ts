@@ -109,6 +109,10 @@ const KNOWN_COLUMNS = new Set([
   'lab_status',
   'lab_result',
   'created_at',
+  // 009's geometry: the report reads it as `structure` (CIF, 3D view), not as table columns.
+  'species',
+  'lattice_a',
+  'frac_coords',
 ]);
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lattice } from '../../crystal/lattice.js';
+import { Structure } from '../../crystal/structure.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
+import { structureFromRow, structureRow } from '../../db/structure-row.js';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const cubic = [
@@ -82,6 +85,50 @@ describe.each(DATABASE_KINDS)('review views on %s', (kind) => {
       ['NaCl', 'converged', null],
     ]);
     expect(rows.rows[1]?.mlip_energy_per_atom_ev).toBe(-3);
+  });
+
+  it('candidate_review shows the space group (moyo, symprec 0.1 Å) and the geometry of each candidate', async () => {
+    const rockSalt = Structure.create(
+      Lattice.fcc(5.64),
+      ['Na', 'Cl'],
+      [
+        [0, 0, 0],
+        [0.5, 0.5, 0.5],
+      ],
+    );
+    // Two atoms 0.05 Å apart: moyo refuses the cell at symprec 0.1; the row is stored with nulls.
+    const squeezed = Structure.create(
+      Lattice.cubic(4),
+      ['Na', 'Na'],
+      [
+        [0, 0, 0],
+        [0.0125, 0, 0],
+      ],
+    );
+    const round = await t.db.query<{ id: string }>("SELECT id FROM rounds WHERE campaign_id = 'c1'");
+    for (const [key, s] of [
+      ['rock-salt', rockSalt],
+      ['squeezed', squeezed],
+    ] as const)
+      await insertOnce(
+        t.db,
+        'structures',
+        structureRow(s, 'relaxed', { campaign_id: 'c1', round_id: round.rows[0]!.id }),
+        key,
+      );
+    const rows = await t.db.query(
+      "SELECT reduced_formula, space_group_number, space_group_symbol, species, lattice_a, frac_coords FROM candidate_review WHERE origin = 'relaxed' ORDER BY reduced_formula",
+    );
+    expect(rows.rows.map((r) => [r.reduced_formula, r.space_group_number, r.space_group_symbol])).toEqual([
+      ['Na', null, null],
+      ['NaCl', 225, 'Fm-3m'],
+    ]);
+    // The geometry in the view rebuilds the structure exactly.
+    const back = structureFromRow(rows.rows[1] as Parameters<typeof structureFromRow>[0]);
+    expect(back.lattice).toEqual(rockSalt.lattice);
+    expect(back.fracCoords).toEqual(rockSalt.fracCoords);
+    // The other tests count this campaign's candidates.
+    await t.db.query("DELETE FROM structures WHERE idempotency_key IN ('rock-salt', 'squeezed')");
   });
 
   it('campaign_summary counts DFT outcomes; training_set holds only converged labels', async () => {

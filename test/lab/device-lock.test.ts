@@ -128,9 +128,20 @@ describe.each(DATABASE_KINDS)('lab device locks and selection on %s', (kind) => 
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'candidate_review' ORDER BY ordinal_position`,
     );
     const names = cols.rows.map((c) => c.column_name);
-    // 005's lab columns, then 008's formation energy on the MP2020 scale: a replaced view only appends.
-    expect(names.slice(-2)).toEqual(['dft_formation_energy_mp2020_ev_per_atom', 'dft_mp2020_correction']);
-    expect(names.slice(-10, -2)).toEqual([
+    // 005's lab columns, then 008's formation energy on the MP2020 scale, then 009's space groups
+    // and geometry: a replaced view only appends.
+    expect(names.slice(-9)).toEqual([
+      'dft_formation_energy_mp2020_ev_per_atom',
+      'dft_mp2020_correction',
+      'space_group_number',
+      'space_group_symbol',
+      'dft_space_group_number',
+      'dft_space_group_symbol',
+      'species',
+      'lattice_a',
+      'frac_coords',
+    ]);
+    expect(names.slice(-17, -9)).toEqual([
       'lab_experiment_id',
       'lab_plugin',
       'lab_device',

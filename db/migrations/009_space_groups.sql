@@ -1,0 +1,70 @@
+-- Space groups (issue 16): every structure stored from now on carries its space group as moyo finds
+-- it at symprec 0.1 Å (db/structure-row.ts; null where moyo refuses the cell, and for rows stored
+-- before this migration). The review view gains the candidate's and the DFT final structure's
+-- groups and the candidate's geometry at its end (005's definition restated, as in 008).
+ALTER TABLE structures
+  ADD COLUMN space_group_number smallint CHECK (space_group_number BETWEEN 1 AND 230),
+  ADD COLUMN space_group_symbol text;
+
+CREATE OR REPLACE VIEW candidate_review AS
+SELECT s.id                                  AS structure_id,
+       s.campaign_id,
+       r.round_index,
+       s.reduced_formula,
+       s.chemical_system,
+       s.n_sites,
+       s.origin,
+       s.duplicate_of_id,
+       p.model_version_id                    AS mlip_version_id,
+       p.energy_per_atom_ev                  AS mlip_energy_per_atom_ev,
+       p.e_above_hull_ev_per_atom            AS mlip_e_above_hull_ev_per_atom,
+       p.energy_std_ev_per_atom              AS mlip_energy_std_ev_per_atom,
+       p.max_force_dev_ev_per_a              AS mlip_max_force_dev_ev_per_a,
+       d.id                                  AS dft_calculation_id,
+       d.status                              AS dft_status,
+       d.failure_reason                      AS dft_failure_reason,
+       d.energy_per_atom_ev                  AS dft_energy_per_atom_ev,
+       d.formation_energy_per_atom_ev        AS dft_formation_energy_per_atom_ev,
+       d.e_above_hull_ev_per_atom            AS dft_e_above_hull_ev_per_atom,
+       jsonb_array_length(d.attempts)        AS dft_attempts,
+       l.status                              AS lab_status,
+       l.result                              AS lab_result,
+       s.created_at,
+       -- 004's DFT stability columns, unchanged (a replaced view keeps its columns in order)
+       d.dft_confirmed_stable,
+       d.stability_note                      AS dft_stability_note,
+       d.level_of_theory                     AS dft_level_of_theory,
+       d.mlip_formation_energy_per_atom_ev   AS mlip_formation_energy_on_dft_geometry_ev_per_atom,
+       1000 * (d.mlip_formation_energy_per_atom_ev - d.formation_energy_per_atom_ev)
+                                             AS mlip_formation_energy_error_mev_per_atom,
+       d.mlip_force_mae_ev_per_a,
+       l.id                                  AS lab_experiment_id,
+       l.plugin                              AS lab_plugin,
+       l.device                              AS lab_device,
+       l.failure_reason                      AS lab_failure_reason,
+       l.files                               AS lab_files,
+       jsonb_array_length(l.jobs)            AS lab_jobs,
+       l.progress                            AS lab_progress,
+       l.updated_at                          AS lab_updated_at,
+       -- 008: the formation energy with MP2020-style anion corrections (campaign/mp2020-corrections.ts),
+       -- for comparison with experiment and the Materials Project; decisions use the raw value.
+       d.formation_energy_mp2020_ev_per_atom AS dft_formation_energy_mp2020_ev_per_atom,
+       d.mp2020_correction                   AS dft_mp2020_correction,
+       -- 009: space groups (moyo, symprec 0.1 Å) of the candidate and of the DFT final structure,
+       -- and the candidate's geometry, so a reviewer can rebuild it (ASE, pymatgen) from this view.
+       s.space_group_number,
+       s.space_group_symbol,
+       f.space_group_number                  AS dft_space_group_number,
+       f.space_group_symbol                  AS dft_space_group_symbol,
+       s.species,
+       s.lattice_a,
+       s.frac_coords
+  FROM structures s
+  LEFT JOIN rounds r ON r.id = s.round_id
+  LEFT JOIN LATERAL (SELECT * FROM predictions p WHERE p.structure_id = s.id ORDER BY p.id DESC LIMIT 1) p ON true
+  LEFT JOIN LATERAL (SELECT * FROM dft_calculations d WHERE d.structure_id = s.id ORDER BY d.id DESC LIMIT 1) d ON true
+  LEFT JOIN structures f ON f.id = coalesce(d.final_structure_id, d.structure_id)
+  LEFT JOIN LATERAL (SELECT * FROM lab_experiments l WHERE l.structure_id = s.id ORDER BY l.id DESC LIMIT 1) l ON true
+ WHERE s.campaign_id IS NOT NULL AND s.origin IN ('generated', 'relaxed');
+
+GRANT SELECT ON candidate_review TO matdisc_reviewer;
