@@ -7,14 +7,13 @@ stages of a real campaign round with the campaign's own activities (diffusion ge
 and Li-Si, MLIP relaxation, deduplication, MLIP hull), then prints the database URL and, per
 candidate, the CIF that matdisc's own writer makes of it.
 
-The test then reads `candidate_review` into a pandas DataFrame through psycopg, joined to
-`structures` on `structure_id` for the geometry (the view has none: `lattice_a` holds the lattice
-vectors as rows, Å; `frac_coords` N x 3; `species`), and turns every row into an ASE `Atoms` and a
-pymatgen `Structure`. Why psycopg and not `matdisc sql --json`: both databases accept a direct
-connection (PGlite through its wire-protocol server, the way `matdisc dev` serves it), and a
-direct connection as matdisc's user is what reaches the geometry; `matdisc sql` runs as the
-read-only reviewer role, which may read the views only. The reviewer path is checked to return
-the same rows.
+The test then reads `candidate_review` into a pandas DataFrame through psycopg (the view carries
+the geometry since migration 009: `lattice_a` holds the lattice vectors as rows, Å; `frac_coords`
+N x 3; `species`; joined to `structures` only for the stored volume it checks against), and turns
+every row into an ASE `Atoms` and a pymatgen `Structure`. Why psycopg and not `matdisc sql --json`:
+both databases accept a direct connection (PGlite through its wire-protocol server, the way
+`matdisc dev` serves it), which is what a notebook does; `matdisc sql` runs as the read-only
+reviewer role and is checked to return the same rows.
 
 Run by `scripts/test.sh` (`.venv/bin/python -m pytest -q test/python`); needs the trainer's
 `interop` extra (`scripts/setup.sh` installs it) and node modules.
@@ -42,7 +41,7 @@ STARTUP_TIMEOUT_S = 300
 
 # What README "Python interop" tells a scientist to run, with the campaign as a parameter.
 CANDIDATES_SQL = """
-SELECT r.*, s.species, s.lattice_a, s.frac_coords, s.volume_a3
+SELECT r.*, s.volume_a3
   FROM candidate_review r JOIN structures s ON s.id = r.structure_id
  WHERE r.campaign_id = %s
  ORDER BY r.structure_id
