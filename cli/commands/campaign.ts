@@ -1,27 +1,54 @@
 /**
  * `matdisc campaign validate|start|status|list|pause|resume|stop`: discovery campaigns on Temporal
  * (`validate` needs no server).
- * Talks to TEMPORAL_ADDRESS (namespace TEMPORAL_NAMESPACE, default 'default') and, for `list`,
- * DATABASE_URL; both must be set (a cluster, docker-compose, or a running `matdisc dev`).
+ *
+ * Every other subcommand finds its services the same way (cli/stack/stack-endpoints.ts):
+ * TEMPORAL_ADDRESS (namespace TEMPORAL_NAMESPACE, default 'default') and DATABASE_URL when set,
+ * else the running stack of the data dir (`matdisc dev`, or a `demo` or foreground `campaign start`
+ * on it; `--data-dir`, else MATDISC_DATA_DIR, else .data). With neither:
+ * - `start` runs the data dir's embedded stack here, in the foreground, until the campaign ends
+ *   (`--detach` refuses instead, naming the fix);
+ * - `list` and `status` read the data dir's database (status from the campaigns and rounds tables:
+ *   the workflow's live state is answered by its workers, which only a running stack has);
+ * - `pause`, `resume` and `stop` start the data dir's Temporal server just long enough to record
+ *   the signal, which the campaign acts on when its workers next run.
  */
 import type { Command } from 'commander';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import type { CampaignConfig } from '../../contracts/campaign-config.js';
+import type { CampaignStateSummary } from '../../workflows/campaign-messages.js';
+import {
+  dataDirFlag,
+  describeHolder,
+  noStackHint,
+  resolveStackEndpoints,
+  type StackEndpoints,
+} from '../stack/stack-endpoints.js';
 import { pseudoDir } from '../paths.js';
 import { log, printError, printResult } from '../output.js';
+import { roundLines } from '../round-lines.js';
 
-async function temporalClient() {
+const DATA_DIR_FLAGS = '--data-dir <dir>';
+const DATA_DIR_HELP =
+  'data dir whose stack (or, with none running, whose files) to use (default: MATDISC_DATA_DIR or .data)';
+
+function stackEndpoints(dataDir: string | undefined): Promise<StackEndpoints> {
+  return resolveStackEndpoints({ dataDir });
+}
+
+async function connectTemporal(target: { address: string; namespace: string }) {
   const { Client, Connection } = await import('@temporalio/client');
-  const address = process.env.TEMPORAL_ADDRESS;
-  if (!address)
-    throw new Error(
-      'TEMPORAL_ADDRESS is not set: point it at a Temporal frontend, e.g. the one `matdisc dev` prints',
-    );
-  const connection = await Connection.connect({ address });
-  return {
-    client: new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }),
-    connection,
-  };
+  const connection = await Connection.connect({ address: target.address });
+  return { client: new Client({ connection, namespace: target.namespace }), connection };
+}
+
+/** Says on stderr which running stack a command goes through (nothing for the environment's). */
+function logStack(ep: StackEndpoints, what: string): void {
+  if (!ep.stack) return;
+  log(`${what} through ${describeHolder(ep.stack)}, the running stack of ${ep.dataDir}`);
 }
 
 /**
@@ -36,23 +63,26 @@ async function validateCampaignFile(file: string) {
   return loadCampaignConfig(await readFile(file, 'utf8'), { pseudoDir: pseudoDir() });
 }
 
+/** The validated id, or `<name>-<timestamp>`. */
+async function campaignIdFor(config: CampaignConfig, id: string | undefined): Promise<string> {
+  const { validateCampaignId } = await import('../../contracts/campaign-config.js');
+  if (id !== undefined) {
+    validateCampaignId(id, '--id');
+    return id;
+  }
+  return `campaign-${config.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`.toLowerCase();
+}
+
 /**
- * Validates the file (validateCampaignFile) and the id, then
- * starts the workflow. A campaign id is used once: Temporal refuses a second run under the id of
+ * Starts the workflow. A campaign id is used once: Temporal refuses a second run under the id of
  * a finished campaign, whose rows and summary would otherwise mix with the new run's.
  */
-async function startCampaign(file: string, id: string | undefined): Promise<string> {
-  const { validateCampaignId } = await import('../../contracts/campaign-config.js');
-  const config = await validateCampaignFile(file);
-  if (id !== undefined) validateCampaignId(id, '--id');
+async function startWorkflow(client: Client, campaignId: string, config: CampaignConfig) {
   const { discoveryCampaign } = await import('../../workflows/campaign.js');
   const { WORKFLOW_TASK_QUEUE } = await import('../task-queues.js');
   const { WorkflowExecutionAlreadyStartedError } = await import('@temporalio/client');
-  const campaignId =
-    id ?? `campaign-${config.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`.toLowerCase();
-  const { client, connection } = await temporalClient();
   try {
-    await client.workflow.start(discoveryCampaign, {
+    return await client.workflow.start(discoveryCampaign, {
       taskQueue: WORKFLOW_TASK_QUEUE,
       workflowId: campaignId,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -69,10 +99,239 @@ async function startCampaign(file: string, id: string | undefined): Promise<stri
       `--id: campaign ${campaignId} already exists (${status}); an id is used once, so its rounds and summary stay its own: choose a new id, e.g. --id ${campaignId}-2`,
       { cause: err },
     );
-  } finally {
-    await connection.close();
   }
-  return campaignId;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; `dispose` removes the handlers. */
+function interruption(): { interrupted: Promise<void>; fired: () => boolean; dispose: () => void } {
+  let fire: () => void = () => undefined;
+  let fired = false;
+  const interrupted = new Promise<void>((resolve) => (fire = resolve));
+  const handler = () => {
+    fired = true;
+    fire();
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return {
+    interrupted,
+    fired: () => fired,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+/**
+ * `campaign start` with no running stack: the data dir's embedded stack (Temporal dev server,
+ * PGlite, workers) in this process until the campaign ends, logging its stages on stderr, then
+ * the result and the round lines. While it runs, the stack is advertised in stack.json, so
+ * `campaign status|pause|stop` from another terminal reach it. Ctrl-C stops the stack; the
+ * campaign stays in the data dir's Temporal state and resumes with the next stack.
+ */
+async function runInForeground(
+  file: string,
+  config: CampaignConfig,
+  campaignId: string,
+  dataDir: string,
+  json: boolean,
+): Promise<void> {
+  const { startEmbeddedStack } = await import('../stack/embedded-stack.js');
+  const { listRoundSummaries } = await import('../../db/rounds.js');
+  const { campaignStatusQuery } = await import('../../workflows/campaign-messages.js');
+  log(
+    `no running stack for ${dataDir}: starting its embedded stack here (Temporal dev server, PGlite, workers); ` +
+      `the campaign runs in the foreground until it ends (Ctrl-C stops the stack, and the campaign resumes with \`matdisc dev${dataDirFlag(dataDir)}\`)`,
+  );
+  const started = Date.now();
+  const signals = interruption();
+  const stack = await startEmbeddedStack({
+    dataDir,
+    pseudoDir: pseudoDir(),
+    holder: 'matdisc campaign start',
+  });
+  try {
+    if (signals.fired()) {
+      log(`interrupted before ${campaignId} started: stopping the stack`);
+      process.exitCode = 130;
+      return;
+    }
+    const { client, connection } = await connectTemporal({
+      address: stack.temporalAddress,
+      namespace: stack.namespace,
+    });
+    let result: CampaignStateSummary | 'interrupted';
+    try {
+      const handle = await startWorkflow(client, campaignId, config);
+      log(
+        `started ${campaignId} from ${basename(file)} (stack up in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      );
+      // Every call on this connection is aborted before it closes: a long poll left running would
+      // retry on the closed channel and throw from a timer.
+      const abort = new AbortController();
+      const call = <T>(fn: () => Promise<T>) => connection.withAbortSignal(abort.signal, fn);
+      const outcome = call(() => handle.result());
+      outcome.catch(() => undefined); // also awaited below, unless interrupted first
+      let last = '';
+      let polling: Promise<void> | undefined;
+      const progress = setInterval(() => {
+        polling ??= call(() => handle.query(campaignStatusQuery))
+          .then((s) => {
+            const now = `round ${s.round} ${s.stage}${s.paused ? ' (paused)' : ''}`;
+            if (now !== last) log(`${campaignId}: ${now}`);
+            last = now;
+          })
+          .catch(() => undefined)
+          .finally(() => (polling = undefined));
+      }, 2000);
+      try {
+        result = await Promise.race([outcome, signals.interrupted.then(() => 'interrupted' as const)]);
+      } finally {
+        clearInterval(progress);
+        abort.abort();
+        await Promise.allSettled([outcome, polling]);
+      }
+    } finally {
+      await connection.close();
+    }
+    if (result === 'interrupted') {
+      log(
+        `interrupted: stopping the stack. ${campaignId} stays in ${dataDir} and carries on when a stack runs there (\`matdisc dev${dataDirFlag(dataDir)}\`); \`matdisc campaign stop ${campaignId}${dataDirFlag(dataDir)}\` ends it`,
+      );
+      process.exitCode = 130;
+      return;
+    }
+    const done = result;
+    const rounds = await listRoundSummaries(stack.db, campaignId);
+    printResult(json, { campaignId, result: done, rounds }, () =>
+      [
+        `${formatStatus(done)}${done.stopReason ? ` (${done.stopReason})` : ''}`,
+        ...rounds.flatMap((r) => roundLines(r.round_index, r.summary)),
+        `wall time ${((Date.now() - started) / 1000).toFixed(1)} s; review: ${dataDirFlag(dataDir) ? `MATDISC_DATA_DIR=${dataDir} ` : ''}matdisc sql -c "SELECT * FROM campaign_summary WHERE campaign_id = '${campaignId}'"`,
+      ].join('\n'),
+    );
+  } finally {
+    signals.dispose();
+    await stack.stop();
+  }
+}
+
+function formatStatus(s: CampaignStateSummary): string {
+  return (
+    `${s.campaignId}: round ${s.round} ${s.stage}${s.paused ? ' (paused)' : ''}; DFT ${s.dftSpent}/${s.dftBudgetTotal}, ${s.dftInFlight} in flight; ` +
+    `generated ${s.counts.generated}, unique ${s.counts.unique}, predicted stable ${s.counts.predictedStable}, DFT converged ${s.counts.dftConverged}, failed ${s.counts.dftFailed}` +
+    (s.counts.duplicatesOfOtherCampaigns
+      ? `; ${s.counts.duplicatesOfOtherCampaigns} duplicates of another campaign's candidates (left out of hull and DFT)`
+      : '')
+  );
+}
+
+/** A campaign's state as its database rows record it (no stack running), for `campaign status`. */
+interface DatabaseStatus {
+  readonly campaignId: string;
+  /** The campaigns row: running, paused, completed, stopped, failed. */
+  readonly status: string;
+  readonly source: 'database';
+  readonly round: number;
+  readonly stage: string;
+  readonly paused: boolean;
+  readonly dftBudgetTotal: number;
+  readonly dftRun: number;
+  readonly counts: {
+    readonly generated: number;
+    readonly unique: number;
+    readonly dftConverged: number;
+    readonly dftFailed: number;
+  };
+  readonly note: string;
+}
+
+/**
+ * `campaign status` with no running stack, from the database rather than from a Temporal server
+ * started on demand: the status query is answered by a worker replaying the workflow (a server
+ * alone cannot), and workers started for a status would also resume the campaign. The rows hold
+ * what matters: an ended campaign's `result` is the workflow's final status, verbatim; an
+ * unfinished one shows its row status, its latest round and stage, and the counts.
+ */
+async function statusFromDatabase(ep: StackEndpoints, id: string, json: boolean): Promise<void> {
+  if (!ep.database && !existsSync(join(ep.dataDir, 'pglite')))
+    throw new Error(`no campaign ${id}: ${ep.dataDir} has no database; ${noStackHint(ep.dataDir)}`);
+  const { Database } = await import('../../db/database.js');
+  const { withDatabaseUrl } = await import('../stack/with-database.js');
+  if (!ep.database) log(`no running stack for ${ep.dataDir}: reading ${id} from its database`);
+  await withDatabaseUrl(
+    async (url) => {
+      const db = await Database.connect({ url, maxConnections: 1 });
+      try {
+        const { rows } = await db.query<{
+          status: string;
+          result: CampaignStateSummary | null;
+          config: CampaignConfig;
+          generated: string;
+          unique_generated: string;
+          dft_total: string;
+          dft_converged: string;
+          dft_failed: string;
+          round_index: number | null;
+          stage: string | null;
+        }>(
+          `SELECT c.status, c.result, c.config, s.generated, s.unique_generated, s.dft_total, s.dft_converged,
+                  s.dft_failed, r.round_index, r.stage
+             FROM campaigns c
+             JOIN campaign_summary s ON s.campaign_id = c.id
+             LEFT JOIN LATERAL (SELECT round_index, stage FROM rounds WHERE campaign_id = c.id
+                                 ORDER BY round_index DESC LIMIT 1) r ON true
+            WHERE c.id = $1`,
+          [id],
+        );
+        const row = rows[0];
+        if (!row)
+          throw new Error(
+            `no campaign ${id} in the database of ${ep.dataDir} (a campaign is recorded when its workers first run it): \`matdisc campaign list${dataDirFlag(ep.dataDir)}\` shows the campaigns there`,
+          );
+        const ended = ['completed', 'stopped', 'failed'].includes(row.status);
+        if (ended && row.result && typeof row.result.stage === 'string') {
+          const s = row.result;
+          printResult(
+            json,
+            { ...s, status: row.status, source: 'database' },
+            () =>
+              `${formatStatus(s)}${s.stopReason ? ` (${s.stopReason})` : ''}${row.status === s.stage ? '' : `; campaign ${row.status}`}`,
+          );
+          return;
+        }
+        const status: DatabaseStatus = {
+          campaignId: id,
+          status: row.status,
+          source: 'database',
+          round: row.round_index ?? 0,
+          stage: row.stage ?? 'starting',
+          paused: row.status === 'paused',
+          dftBudgetTotal: row.config.dft.budgetTotal,
+          dftRun: Number(row.dft_total),
+          counts: {
+            generated: Number(row.generated),
+            unique: Number(row.unique_generated),
+            dftConverged: Number(row.dft_converged),
+            dftFailed: Number(row.dft_failed),
+          },
+          note: ended
+            ? `the campaign ${row.status}`
+            : `no stack is running on ${ep.dataDir}, so the campaign waits where it is; it carries on, and status is live, with \`matdisc dev${dataDirFlag(ep.dataDir)}\``,
+        };
+        printResult(json, status, () =>
+          [
+            `${id}: round ${status.round} ${status.stage}${status.paused ? ' (paused)' : ''}; ${status.status}; DFT ${status.dftRun} run of budget ${status.dftBudgetTotal}, converged ${status.counts.dftConverged}, failed ${status.counts.dftFailed}; generated ${status.counts.generated}, unique ${status.counts.unique}`,
+            `  ${status.note}`,
+          ].join('\n'),
+        );
+      } finally {
+        await db.close();
+      }
+    },
+    { endpoints: ep },
+  );
 }
 
 export function registerCampaign(program: Command): void {
@@ -80,18 +339,48 @@ export function registerCampaign(program: Command): void {
 
   campaign
     .command('start <config>')
-    .description('validate a campaign config (YAML or JSON) and start it; prints the campaign id')
+    .description(
+      "validate a campaign config (YAML or JSON) and start it; prints the campaign id. With no running stack (`matdisc dev`, or TEMPORAL_ADDRESS) it runs the data dir's embedded stack here until the campaign ends",
+    )
     .option('--id <id>', 'campaign id, used once (default: <name>-<timestamp>)')
-    .option('--json', 'print {"campaignId"}, or {"error","issues":[{"field","message"}]} when refused')
-    .action(async (file: string, opts: { id?: string; json?: boolean }) => {
-      try {
-        const campaignId = await startCampaign(file, opts.id);
-        log(`started ${campaignId} from ${basename(file)}`);
-        printResult(Boolean(opts.json), { campaignId }, () => campaignId);
-      } catch (err) {
-        printError(Boolean(opts.json), err);
-      }
-    });
+    .option(
+      '--detach',
+      'only start it on a running stack (`matdisc dev` or TEMPORAL_ADDRESS) and return; refused when none runs',
+    )
+    .option(DATA_DIR_FLAGS, DATA_DIR_HELP)
+    .option(
+      '--json',
+      'print {"campaignId"} ({"campaignId","result","rounds"} when run in the foreground), or {"error","issues":[{"field","message"}]} when refused',
+    )
+    .action(
+      async (file: string, opts: { id?: string; detach?: boolean; dataDir?: string; json?: boolean }) => {
+        try {
+          const config = await validateCampaignFile(file);
+          const campaignId = await campaignIdFor(config, opts.id);
+          const ep = await stackEndpoints(opts.dataDir);
+          if (!ep.temporal) {
+            if (opts.detach) {
+              throw new Error(
+                `--detach: no stack is running for ${ep.dataDir}: ${noStackHint(ep.dataDir)}; or leave out --detach to run the campaign here until it ends`,
+              );
+            }
+            await runInForeground(file, config, campaignId, ep.dataDir, Boolean(opts.json));
+            return;
+          }
+          logStack(ep, 'starting');
+          const { client, connection } = await connectTemporal(ep.temporal);
+          try {
+            await startWorkflow(client, campaignId, config);
+          } finally {
+            await connection.close();
+          }
+          log(`started ${campaignId} from ${basename(file)}`);
+          printResult(Boolean(opts.json), { campaignId }, () => campaignId);
+        } catch (err) {
+          printError(Boolean(opts.json), err);
+        }
+      },
+    );
 
   campaign
     .command('validate <config>')
@@ -125,26 +414,27 @@ export function registerCampaign(program: Command): void {
 
   campaign
     .command('status <id>')
-    .description('round, stage, counts and DFT jobs in flight')
-    .option('--watch', 'print again every 5 s until the campaign ends')
+    .description(
+      "round, stage, counts and DFT jobs in flight (with no running stack: from the data dir's database)",
+    )
+    .option('--watch', 'print again every 5 s until the campaign ends (needs a running stack)')
+    .option(DATA_DIR_FLAGS, DATA_DIR_HELP)
     .option('--json', 'print JSON')
-    .action(async (id: string, opts: { watch?: boolean; json?: boolean }) => {
+    .action(async (id: string, opts: { watch?: boolean; dataDir?: string; json?: boolean }) => {
+      const ep = await stackEndpoints(opts.dataDir);
+      if (!ep.temporal) {
+        if (opts.watch) log('--watch: nothing changes while no stack runs; printing once');
+        await statusFromDatabase(ep, id, Boolean(opts.json));
+        return;
+      }
+      logStack(ep, 'asking');
       const { campaignStatusQuery } = await import('../../workflows/campaign-messages.js');
-      const { client, connection } = await temporalClient();
+      const { client, connection } = await connectTemporal(ep.temporal);
       const handle = client.workflow.getHandle(id);
       try {
         for (;;) {
           const s = await handle.query(campaignStatusQuery);
-          printResult(
-            Boolean(opts.json),
-            s,
-            () =>
-              `${s.campaignId}: round ${s.round} ${s.stage}${s.paused ? ' (paused)' : ''}; DFT ${s.dftSpent}/${s.dftBudgetTotal}, ${s.dftInFlight} in flight; ` +
-              `generated ${s.counts.generated}, unique ${s.counts.unique}, predicted stable ${s.counts.predictedStable}, DFT converged ${s.counts.dftConverged}, failed ${s.counts.dftFailed}` +
-              (s.counts.duplicatesOfOtherCampaigns
-                ? `; ${s.counts.duplicatesOfOtherCampaigns} duplicates of another campaign's candidates (left out of hull and DFT)`
-                : ''),
-          );
+          printResult(Boolean(opts.json), s, () => formatStatus(s));
           const d = await handle.describe();
           if (!opts.watch || d.status.name !== 'RUNNING') break;
           await new Promise((r) => setTimeout(r, 5000));
@@ -157,14 +447,14 @@ export function registerCampaign(program: Command): void {
   campaign
     .command('list')
     .description('campaigns in the database (campaign_summary)')
+    .option(DATA_DIR_FLAGS, DATA_DIR_HELP)
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { dataDir?: string; json?: boolean }) => {
       const { Database } = await import('../../db/database.js');
       const { discoveryCampaignSummaries } = await import('../../db/campaign-summary.js');
-      if (!process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set');
-      const db = await Database.connect({ url: process.env.DATABASE_URL });
-      try {
-        const rows = await discoveryCampaignSummaries(db);
+      const { withDatabaseUrl } = await import('../stack/with-database.js');
+      const ep = await stackEndpoints(opts.dataDir);
+      const print = (rows: Awaited<ReturnType<typeof discoveryCampaignSummaries>>) =>
         printResult(Boolean(opts.json), rows, () =>
           rows
             .map(
@@ -173,46 +463,96 @@ export function registerCampaign(program: Command): void {
             )
             .join('\n'),
         );
-      } finally {
-        await db.close();
-      }
+      if (!ep.database) {
+        if (!existsSync(join(ep.dataDir, 'pglite'))) {
+          log(`no campaigns: ${ep.dataDir} has no database yet`);
+          print([]);
+          return;
+        }
+        log(`no running stack for ${ep.dataDir}: reading its database`);
+      } else if (ep.database.source === 'stack') logStack(ep, 'reading the database');
+      await withDatabaseUrl(
+        async (url) => {
+          const db = await Database.connect({ url, maxConnections: 1 });
+          try {
+            print(await discoveryCampaignSummaries(db));
+          } finally {
+            await db.close();
+          }
+        },
+        { endpoints: ep },
+      );
     });
 
   const simple = (
-    name: string,
+    name: 'pause' | 'resume' | 'stop',
     description: string,
-    send: (h: { signal: (...a: never[]) => Promise<void> }, opts: { cancel?: boolean }) => Promise<void>,
+    send: (h: WorkflowHandle, opts: { cancel?: boolean }) => Promise<void>,
   ) => {
     const command = campaign.command(`${name} <id>`).description(description);
     // Only stop has a mode; pause and resume must not offer an option they ignore.
     if (name === 'stop')
       command.option('--cancel', 'cancel running DFT jobs now instead of finishing the round');
     return command
+      .option(DATA_DIR_FLAGS, DATA_DIR_HELP)
       .option('--json', 'print {"campaignId","sent"}')
-      .action(async (id: string, opts: { cancel?: boolean; json?: boolean }) => {
-        const { client, connection } = await temporalClient();
+      .action(async (id: string, opts: { cancel?: boolean; dataDir?: string; json?: boolean }) => {
+        const ep = await stackEndpoints(opts.dataDir);
+        let target = ep.temporal;
+        // No running stack: the data dir's Temporal server records the signal (durably, in
+        // temporal.db); the campaign acts on it when its workers next run.
+        let server: import('../stack/temporal-dev-server.js').TemporalDevServer | undefined;
+        if (!target) {
+          if (!existsSync(join(ep.dataDir, 'temporal.db')))
+            throw new Error(
+              `no campaign ${id}: ${ep.dataDir} has no Temporal state (temporal.db); ${noStackHint(ep.dataDir)}`,
+            );
+          log(
+            `no running stack for ${ep.dataDir}: starting its Temporal server to record the ${name} signal`,
+          );
+          const { TemporalDevServer } = await import('../stack/temporal-dev-server.js');
+          server = await TemporalDevServer.start({
+            stateDir: ep.dataDir,
+            namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+          });
+          target = { address: server.address, namespace: server.namespace, source: 'stack' };
+        } else logStack(ep, `sending ${name}`);
         try {
-          await send(client.workflow.getHandle(id) as never, opts);
-          log(`${name}: sent to ${id}`);
-          const sent = name === 'stop' ? `stop (${opts.cancel ? 'cancel' : 'finish'})` : name;
-          printResult(Boolean(opts.json), { campaignId: id, sent }, () => `${sent}: sent to ${id}`);
+          const { client, connection } = await connectTemporal(target);
+          try {
+            const { WorkflowNotFoundError } = await import('@temporalio/client');
+            await send(client.workflow.getHandle(id), opts).catch((err: unknown) => {
+              if (!(err instanceof WorkflowNotFoundError)) throw err;
+              throw new Error(
+                `${name}: ${id}: ${err.message} (\`matdisc campaign status ${id}${dataDirFlag(ep.dataDir)}\` shows its state)`,
+                { cause: err },
+              );
+            });
+          } finally {
+            await connection.close();
+          }
         } finally {
-          await connection.close();
+          await server?.stop();
         }
+        log(
+          server
+            ? `${name}: recorded for ${id}; it takes effect when the campaign's workers run (\`matdisc dev${dataDirFlag(ep.dataDir)}\`)`
+            : `${name}: sent to ${id}`,
+        );
+        const sent = name === 'stop' ? `stop (${opts.cancel ? 'cancel' : 'finish'})` : name;
+        printResult(Boolean(opts.json), { campaignId: id, sent }, () => `${sent}: sent to ${id}`);
       });
   };
   simple('pause', 'pause between stages (running DFT jobs finish)', async (h) => {
     const { pauseSignal } = await import('../../workflows/campaign-messages.js');
-    await (h as never as import('@temporalio/client').WorkflowHandle).signal(pauseSignal);
+    await h.signal(pauseSignal);
   });
   simple('resume', 'resume a paused campaign', async (h) => {
     const { resumeSignal } = await import('../../workflows/campaign-messages.js');
-    await (h as never as import('@temporalio/client').WorkflowHandle).signal(resumeSignal);
+    await h.signal(resumeSignal);
   });
   simple('stop', 'stop after the running round (--cancel: now, cancelling DFT jobs)', async (h, opts) => {
     const { stopSignal } = await import('../../workflows/campaign-messages.js');
-    await (h as never as import('@temporalio/client').WorkflowHandle).signal(stopSignal, {
-      mode: opts.cancel ? 'cancel' : 'finish',
-    });
+    await h.signal(stopSignal, { mode: opts.cancel ? 'cancel' : 'finish' });
   });
 }

@@ -5,6 +5,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+/** The data dir's absolute path (`--data-dir`, else MATDISC_DATA_DIR, else .data), not created. */
+export function dataDirPath(dir?: string): string {
+  return resolve(dir ?? process.env.MATDISC_DATA_DIR ?? '.data');
+}
+
 export function dataDir(sub?: string): string {
   const root = resolve(process.env.MATDISC_DATA_DIR ?? '.data');
   const dir = sub ? resolve(root, sub) : root;
