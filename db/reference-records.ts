@@ -140,7 +140,11 @@ async function* csvRecordsOf(path: string): AsyncGenerator<ReferenceRecord | Rej
           record.formation_energy_per_atom,
           'formation_energy_per_atom',
         ),
-        eAboveHullEvPerAtom: optionalEAboveHull(record.e_above_hull, 'e_above_hull'),
+        // MP-20 names it e_above_hull, MPTS-52 energy_above_hull.
+        eAboveHullEvPerAtom:
+          record.e_above_hull !== undefined
+            ? optionalEAboveHull(record.e_above_hull, 'e_above_hull')
+            : optionalEAboveHull(record.energy_above_hull, 'energy_above_hull'),
       };
     } catch (err) {
       yield { line, externalId, reason: err instanceof Error ? err.message : String(err) };
