@@ -110,7 +110,10 @@ export interface HubbardCorrection {
  * The GGA/GGA+U mixing correction of a structure computed with U (`usedHubbardU`), or undefined
  * when it had none or no element of the table got U.
  */
-export function mp2020HubbardCorrection(structure: Structure, usedHubbardU: boolean): HubbardCorrection | undefined {
+export function mp2020HubbardCorrection(
+  structure: Structure,
+  usedHubbardU: boolean,
+): HubbardCorrection | undefined {
   const u = usedHubbardU ? hubbardUFor(structure.species) : null;
   if (u === null) return undefined;
   const evPerUAtom = Object.fromEntries([...u.keys()].map((el) => [el, MP2020_HUBBARD_U_CORRECTION_EV[el]!]));

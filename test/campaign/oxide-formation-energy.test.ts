@@ -26,7 +26,7 @@ import { QeTemplate } from '../../dft/qe/qe-template.js';
 import { runCalculation } from '../../dft/run-calculation.js';
 import { magnesiumOxide, pseudoDir } from '../dft/helpers.js';
 
-const EXPERIMENT_MGO_EV_PER_ATOM = (-601.6 / 96.485) / 2;
+const EXPERIMENT_MGO_EV_PER_ATOM = -601.6 / 96.485 / 2;
 
 let root: string;
 beforeAll(async () => {
