@@ -14,7 +14,7 @@ export function roundLines(index: number, r: Record<string, unknown>): string[] 
   return [
     `  round ${index}: DFT confirmed stable ${r.dftConfirmedStable ?? 'n/a'} of ${r.dftRun ?? 0} run (e_above_hull ≤ ${num(r.dftConfirmedMaxEAboveHullEvPerAtom, 3)} eV/atom; hit rate ${num(r.hitRate, 2)}); MLIP on the new labels before retraining: formation energy MAE ${num(r.mlipFormationEnergyMaeMevPerAtom, 1)} meV/atom, force MAE ${num(r.mlipForceMaeEvPerA, 3)} eV/Å`,
     ...refs,
-    ...[r.duplicatesNote, r.dftStabilityNote, r.dftLevelNote, r.mlipErrorNote]
+    ...[r.predictedStableNote, r.duplicatesNote, r.dftStabilityNote, r.dftLevelNote, r.mlipErrorNote]
       .filter((n) => typeof n === 'string')
       .map((n) => `    note: ${String(n)}`),
   ];

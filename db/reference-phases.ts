@@ -20,6 +20,19 @@ export interface ReferencePhaseRow {
   readonly created_at: Date;
 }
 
+/** How many stored reference phases of these chemical systems are compounds (two or more elements). */
+export async function compoundReferencePhaseCount(
+  db: Database,
+  chemicalSystems: readonly string[],
+): Promise<number> {
+  const r = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM reference_phases
+      WHERE chemical_system = ANY($1) AND strpos(chemical_system, '-') > 0`,
+    [chemicalSystems],
+  );
+  return Number(r.rows[0]!.n);
+}
+
 /** The structures of the reference phases of the given chemical systems. */
 export async function referencePhaseStructuresOfSystems(
   db: Database,

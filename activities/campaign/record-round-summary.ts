@@ -21,7 +21,9 @@
 import type { Database } from '../../db/database.js';
 import { setDftStability, setDftStabilityUnknown, setMlipOnDftGeometry } from '../../db/dft-calculations.js';
 import { mp2020Correction } from '../../campaign/mp2020-corrections.js';
-import { referencePhaseFormationEnergiesAt } from '../../db/reference-phases.js';
+import { compoundReferencePhaseCount, referencePhaseFormationEnergiesAt } from '../../db/reference-phases.js';
+import { subsystems } from '../../db/hull-entries.js';
+import { parseFormula } from '../../crystal/hull/index.js';
 import {
   convergedDftLabelsAt,
   roundCandidateCounts,
@@ -65,6 +67,12 @@ export interface RoundSummary {
   /** Which campaigns those duplicates belong to, or null. */
   readonly duplicatesNote: string | null;
   readonly predictedStable: number;
+  /**
+   * Says when `predictedStable` is measured against the elements alone (no known compound of the
+   * campaign's systems imported), so it means "below the elements", not "below the known phases";
+   * null otherwise.
+   */
+  readonly predictedStableNote: string | null;
   /** Candidate DFT calculations of the round (elemental references are not counted). */
   readonly dftRun: number;
   readonly dftConverged: number;
@@ -110,6 +118,15 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
       config.stability.dftConfirmedMaxEAboveHullEvPerAtom ?? DEFAULT_CONFIRMED_MAX_E_ABOVE_HULL;
     await setStage(db, input.roundId, 'summary');
     const counts = await roundCandidateCounts(db, input.roundId, config.stability.maxEAboveHullEvPerAtom);
+    const systems = [
+      ...new Set([
+        ...config.chemistry.systems,
+        ...config.chemistry.compositions.map((f) => Object.keys(parseFormula(f)).sort().join('-')),
+      ]),
+    ];
+    const knownCompounds = await compoundReferencePhaseCount(db, [
+      ...new Set(systems.flatMap((s) => subsystems(s))),
+    ]);
     const others = await roundDuplicatesOfOtherCampaigns(db, input.roundId);
     const duplicatesOfOtherCampaigns = others.reduce((sum, r) => sum + Number(r.n), 0);
     const byCampaign = others.map((r) => `${r.campaign_id}: ${r.n}`).join(', ');
@@ -193,6 +210,7 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
           'started together generate the same cells: give each its own generator.seed'
         : null,
       predictedStable: counts.predictedStable,
+      predictedStableNote: predictedStableNote(counts.predictedStable, knownCompounds, systems),
       dftRun: dft.length,
       dftConverged: converged.length,
       dftFailed: dft.filter((d) => d.status === 'failed').length,
@@ -211,6 +229,22 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
     await finishRound(db, input.roundId, summary);
     return summary;
   };
+}
+
+/** Why a count of predicted-stable candidates against the elements alone must not be read as discoveries. */
+export function predictedStableNote(
+  predictedStable: number,
+  knownCompounds: number,
+  systems: readonly string[],
+): string | null {
+  // A unary system has no compounds to know: its hull is its elements.
+  if (predictedStable === 0 || knownCompounds > 0 || systems.every((sys) => !sys.includes('-'))) return null;
+  return (
+    `${predictedStable} candidate(s) count as predicted stable against a hull of the elements alone: ` +
+    `no known compound of ${systems.join(', ')} is imported, so this means "below the elements", not ` +
+    '"below the known phases"; import the known phases with `matdisc db import-reference FILE` ' +
+    '(e.g. the MP-20 rows of the system)'
+  );
 }
 
 /** Why confirmations at a cheap profile are provisional, when the round ran DFT at one. */
