@@ -404,6 +404,12 @@ export function campaignElements(c: CampaignConfig): string[] {
   return [...els].sort();
 }
 
+/** The chemical systems a campaign explores: its systems, and the system of each composition ('Li2SiO3' → 'Li-O-Si'). */
+export function campaignSystems(c: CampaignConfig): string[] {
+  const ofComposition = (f: string) => Object.keys(Composition.parse(f)).sort().join('-');
+  return [...new Set([...c.chemistry.systems, ...c.chemistry.compositions.map(ofComposition)])];
+}
+
 /** JSON Schema of the configuration, for editors (`contracts/campaign-config.schema.json`). */
 export function campaignConfigJsonSchema(): unknown {
   return z.toJSONSchema(CampaignConfigSchema, { io: 'input', unrepresentable: 'any' });

@@ -13,7 +13,7 @@
  *
  * The MLIP is imperfect, so these are predictions; the DFT labels decide (record-round-summary.ts).
  */
-import { parseFormula, PDEntry, PhaseDiagram, formationEnergyPerAtom } from '../../crystal/hull/index.js';
+import { PDEntry, PhaseDiagram, formationEnergyPerAtom } from '../../crystal/hull/index.js';
 import type { Structure } from '../../crystal/structure.js';
 import type { Database } from '../../db/database.js';
 import { subsystems } from '../../db/hull-entries.js';
@@ -36,7 +36,7 @@ import {
   type CampaignActivityDependencies,
   type RoundRef,
 } from './campaign-context.js';
-import { campaignElements } from '../../contracts/campaign-config.js';
+import { campaignElements, campaignSystems } from '../../contracts/campaign-config.js';
 import { elementalPrototypes } from '../../models/prototypes/prototype-generator.js';
 
 export interface PlaceOnHullResult {
@@ -55,9 +55,7 @@ export function createPlaceOnHull(deps: CampaignActivityDependencies) {
     const model = await MlipModel.load(await modelFile(db, mlipVersionId));
     try {
       const mu = await elementalReferences(db, model, config, level);
-      const systems = [
-        ...new Set(config.chemistry.systems.concat(config.chemistry.compositions.map(systemOfFormula))),
-      ];
+      const systems = campaignSystems(config);
       const refs = await referencePhaseStructuresOfSystems(db, [
         ...new Set(systems.flatMap((s) => subsystems(s))),
       ]);
@@ -89,8 +87,6 @@ export function createPlaceOnHull(deps: CampaignActivityDependencies) {
     }
   };
 }
-
-const systemOfFormula = (formula: string) => Object.keys(parseFormula(formula)).sort().join('-');
 
 function entryOf(id: string, s: Structure, energyEv: number, mu: Record<string, number>): PDEntry {
   const composition: Record<string, number> = {};

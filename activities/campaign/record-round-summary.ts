@@ -23,7 +23,6 @@ import { setDftStability, setDftStabilityUnknown, setMlipOnDftGeometry } from '.
 import { mp2020Correction } from '../../campaign/mp2020-corrections.js';
 import { compoundReferencePhaseCount, referencePhaseFormationEnergiesAt } from '../../db/reference-phases.js';
 import { subsystems } from '../../db/hull-entries.js';
-import { parseFormula } from '../../crystal/hull/index.js';
 import {
   convergedDftLabelsAt,
   roundCandidateCounts,
@@ -43,7 +42,7 @@ import {
   type CampaignActivityDependencies,
   type RoundRef,
 } from './campaign-context.js';
-import { campaignElements } from '../../contracts/campaign-config.js';
+import { campaignElements, campaignSystems } from '../../contracts/campaign-config.js';
 import { campaignDftLevel, readDftReferences, type DftReferenceState } from './dft-references.js';
 import {
   compositionOf,
@@ -118,12 +117,7 @@ export function createRecordRoundSummary(deps: CampaignActivityDependencies) {
       config.stability.dftConfirmedMaxEAboveHullEvPerAtom ?? DEFAULT_CONFIRMED_MAX_E_ABOVE_HULL;
     await setStage(db, input.roundId, 'summary');
     const counts = await roundCandidateCounts(db, input.roundId, config.stability.maxEAboveHullEvPerAtom);
-    const systems = [
-      ...new Set([
-        ...config.chemistry.systems,
-        ...config.chemistry.compositions.map((f) => Object.keys(parseFormula(f)).sort().join('-')),
-      ]),
-    ];
+    const systems = campaignSystems(config);
     const knownCompounds = await compoundReferencePhaseCount(db, [
       ...new Set(systems.flatMap((s) => subsystems(s))),
     ]);
