@@ -3,10 +3,10 @@
  * with the same settings, and the choice of execution provider.
  *
  * CUDA is used when it works: `onnxruntime-node` ships the CPU provider built in, while the CUDA
- * provider needs extra shared libraries (installed by `npm install` with `ONNXRUNTIME_NODE_INSTALL=cuda12`) and
- * a GPU. CUDA is tried only when both are present; otherwise, or when the attempt fails, the
- * session runs on the CPU and the reason is kept (the model's `device`) and logged unless the
- * choice was 'auto' on a machine without a GPU.
+ * provider needs extra shared libraries (`scripts/setup-cuda.sh` puts them next to the binding, with
+ * the CUDA 13 libraries on `LD_LIBRARY_PATH`) and a GPU. CUDA is tried only when both are present;
+ * otherwise, or when the attempt fails, the session runs on the CPU and the reason is kept (the
+ * model's `device`) and logged, in one line, unless the choice was 'auto' on a machine without a GPU.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -106,7 +106,7 @@ async function createSession(path: string, settings: SessionSettings): Promise<P
     const session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda', 'cpu'] });
     return { session, executionProvider: 'cuda' };
   } catch (err) {
-    const reason = `CUDA execution provider failed: ${(err as Error).message.split('\n')[0]}`;
+    const reason = `CUDA execution provider failed: ${cudaFailureSummary((err as Error).message)}`;
     settings.log(`potential ${path}: ${reason}; running on the CPU`);
     return { session: await cpu(), executionProvider: 'cpu', fallbackReason: reason };
   }
@@ -118,9 +118,23 @@ export function cudaUnavailableReason(): string | undefined {
   if (!gpu) return 'no NVIDIA GPU visible (/dev/nvidiactl absent)';
   const libDir = onnxruntimeLibDir();
   if (libDir && !existsSync(join(libDir, 'libonnxruntime_providers_cuda.so'))) {
-    return `onnxruntime-node's CUDA provider is not installed in ${libDir} (reinstall onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12)`;
+    return `onnxruntime-node's CUDA provider is not installed in ${libDir} (run bash scripts/setup-cuda.sh)`;
   }
   return undefined;
+}
+
+/**
+ * One line out of ONNX Runtime's CUDA error: its `CUDA failure N: text` when there is one (the
+ * message around it is source paths and a template signature), else the first line, with a hint
+ * where the provider's libraries did not load (ONNX Runtime's own log line names the missing one).
+ */
+export function cudaFailureSummary(message: string): string {
+  const cuda = /CUDA failure \d+: [^;]*[^;\s]/.exec(message);
+  if (cuda) return cuda[0];
+  const first = message.split('\n')[0]!.trim();
+  return /Failed to load shared library/i.test(first)
+    ? `${first} (a CUDA library or the driver's libcuda.so.1 is missing: source "$(bash scripts/setup-cuda.sh --env-file)")`
+    : first;
 }
 
 function onnxruntimeLibDir(): string | undefined {
