@@ -23,6 +23,11 @@ export interface ImportReferenceOptions {
   /** pgvector text of a structure's fingerprint (default: `fingerprintSql`); null skips them. */
   readonly fingerprint?: ((s: Structure) => string) | null;
   readonly batchSize?: number;
+  /**
+   * Only phases of these chemical systems (elements sorted, 'Li-Si'; list the subsystems too):
+   * the others are left out and counted in `other_systems`. Default: every phase.
+   */
+  readonly chemicalSystems?: readonly string[];
 }
 
 export interface ImportReferenceReport {
@@ -33,6 +38,8 @@ export interface ImportReferenceReport {
   readonly imported: number;
   readonly already_present: number;
   readonly rejected: RejectedRecord[];
+  /** Rows of other chemical systems, left out (only with `chemicalSystems`). */
+  readonly other_systems?: number;
   readonly wall_s: number;
 }
 
@@ -51,6 +58,8 @@ export async function importReference(
   const rejected: RejectedRecord[] = [];
   let read = 0;
   let imported = 0;
+  let otherSystems = 0;
+  const keep = options.chemicalSystems ? new Set(options.chemicalSystems) : undefined;
   let batch: Ready[] = [];
   // Line of each material id's first row in this file, for the conflict messages.
   const firstLine = new Map<string, number>();
@@ -71,6 +80,10 @@ export async function importReference(
     }
     try {
       const structure = item.structure();
+      if (keep && !keep.has(S.chemicalSystem(structure))) {
+        otherSystems++;
+        continue;
+      }
       const validity = checkValidity(structure);
       if (!validity.valid) throw new Error(validity.reasons.map((r) => r.message).join('; '));
       batch.push({ record: item, structure });
@@ -92,8 +105,9 @@ export async function importReference(
     level_of_theory: level,
     read,
     imported,
-    already_present: read - rejected.length - imported,
+    already_present: read - rejected.length - imported - otherSystems,
     rejected,
+    ...(keep ? { other_systems: otherSystems } : {}),
     wall_s: (performance.now() - started) / 1000,
   };
 }

@@ -29,7 +29,8 @@ import {
 } from '../stack/stack-endpoints.js';
 import { pseudoDir } from '../paths.js';
 import { log, printError, printResult } from '../output.js';
-import { roundLines } from '../round-lines.js';
+import { campaignPosition, roundLines, roundStage } from '../round-lines.js';
+import { positiveNumber } from '../option-parsers.js';
 
 const DATA_DIR_FLAGS = '--data-dir <dir>';
 const DATA_DIR_HELP =
@@ -136,6 +137,7 @@ async function runInForeground(
   campaignId: string,
   dataDir: string,
   json: boolean,
+  referenceFiles: readonly string[],
 ): Promise<void> {
   const { startEmbeddedStack } = await import('../stack/embedded-stack.js');
   const { listRoundSummaries } = await import('../../db/rounds.js');
@@ -157,6 +159,7 @@ async function runInForeground(
       process.exitCode = 130;
       return;
     }
+    await checkReferencePhases(stack.db, config, referenceFiles);
     const { client, connection } = await connectTemporal({
       address: stack.temporalAddress,
       namespace: stack.namespace,
@@ -178,7 +181,7 @@ async function runInForeground(
       const progress = setInterval(() => {
         polling ??= call(() => handle.query(campaignStatusQuery))
           .then((s) => {
-            const now = `round ${s.round} ${s.stage}${s.paused ? ' (paused)' : ''}`;
+            const now = `${campaignPosition(s)}${s.paused ? ' (paused)' : ''}`;
             if (now !== last) log(`${campaignId}: ${now}`);
             last = now;
           })
@@ -219,7 +222,7 @@ async function runInForeground(
 
 function formatStatus(s: CampaignStateSummary): string {
   return (
-    `${s.campaignId}: round ${s.round} ${s.stage}${s.paused ? ' (paused)' : ''}; DFT ${s.dftSpent}/${s.dftBudgetTotal}, ${s.dftInFlight} in flight; ` +
+    `${s.campaignId}: ${campaignPosition(s)}${s.paused ? ' (paused)' : ''}; DFT ${s.dftSpent}/${s.dftBudgetTotal}, ${s.dftInFlight} in flight; ` +
     `generated ${s.counts.generated}, unique ${s.counts.unique}, predicted stable ${s.counts.predictedStable}, DFT converged ${s.counts.dftConverged}, failed ${s.counts.dftFailed}` +
     (s.counts.duplicatesOfOtherCampaigns
       ? `; ${s.counts.duplicatesOfOtherCampaigns} duplicates of another campaign's candidates (left out of hull and DFT)`
@@ -247,14 +250,157 @@ interface DatabaseStatus {
   readonly note: string;
 }
 
+/** One reading of a campaign's status: the `--json` document, the line for people, whether it ended. */
+interface StatusReading {
+  readonly doc: unknown;
+  readonly human: string;
+  /** The campaign ended (completed or stopped: `ok`; failed or terminated: not). */
+  readonly ended: boolean;
+  readonly ok: boolean;
+}
+
 /**
- * `campaign status` with no running stack, from the database rather than from a Temporal server
- * started on demand: the status query is answered by a worker replaying the workflow (a server
- * alone cannot), and workers started for a status would also resume the campaign. The rows hold
- * what matters: an ended campaign's `result` is the workflow's final status, verbatim; an
- * unfinished one shows its row status, its latest round and stage, and the counts.
+ * `campaign status` from the database rather than from a Temporal server started on demand: the
+ * status query is answered by a worker replaying the workflow (a server alone cannot), and workers
+ * started for a status would also resume the campaign. The rows hold what matters: an ended
+ * campaign's `result` is the workflow's final status, verbatim; an unfinished one shows its row
+ * status, its latest round and stage, and the counts.
  */
-async function statusFromDatabase(ep: StackEndpoints, id: string, json: boolean): Promise<void> {
+async function readDatabaseStatus(
+  db: import('../../db/database.js').Database,
+  ep: StackEndpoints,
+  id: string,
+): Promise<StatusReading> {
+  const { rows } = await db.query<{
+    status: string;
+    result: CampaignStateSummary | null;
+    config: CampaignConfig;
+    generated: string;
+    unique_generated: string;
+    dft_total: string;
+    dft_converged: string;
+    dft_failed: string;
+    round_index: number | null;
+    stage: string | null;
+  }>(
+    `SELECT c.status, c.result, c.config, s.generated, s.unique_generated, s.dft_total, s.dft_converged,
+            s.dft_failed, r.round_index, r.stage
+       FROM campaigns c
+       JOIN campaign_summary s ON s.campaign_id = c.id
+       LEFT JOIN LATERAL (SELECT round_index, stage FROM rounds WHERE campaign_id = c.id
+                           ORDER BY round_index DESC LIMIT 1) r ON true
+      WHERE c.id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row)
+    throw new Error(
+      `no campaign ${id} in the database of ${ep.dataDir} (a campaign is recorded when its workers first run it): \`matdisc campaign list${dataDirFlag(ep.dataDir)}\` shows the campaigns there`,
+    );
+  const ended = ['completed', 'stopped', 'failed'].includes(row.status);
+  const ok = row.status !== 'failed';
+  if (ended && row.result && typeof row.result.stage === 'string') {
+    const s = row.result;
+    return {
+      doc: { ...s, status: row.status, source: 'database' },
+      human: `${formatStatus(s)}${s.stopReason ? ` (${s.stopReason})` : ''}${row.status === s.stage ? '' : `; campaign ${row.status}`}`,
+      ended,
+      ok,
+    };
+  }
+  const status: DatabaseStatus = {
+    campaignId: id,
+    status: row.status,
+    source: 'database',
+    round: row.round_index ?? 0,
+    stage: row.stage ?? 'starting',
+    paused: row.status === 'paused',
+    dftBudgetTotal: row.config.dft.budgetTotal,
+    dftRun: Number(row.dft_total),
+    counts: {
+      generated: Number(row.generated),
+      unique: Number(row.unique_generated),
+      dftConverged: Number(row.dft_converged),
+      dftFailed: Number(row.dft_failed),
+    },
+    note: ended
+      ? `the campaign ${row.status}`
+      : ep.database
+        ? `read from the database (${ep.database.source === 'env' ? 'DATABASE_URL' : 'the running stack'})`
+        : `no stack is running on ${ep.dataDir}, so the campaign waits where it is; it carries on, and status is live, with \`matdisc dev${dataDirFlag(ep.dataDir)}\``,
+  };
+  return {
+    doc: status,
+    human: [
+      `${id}: ${roundStage(status.round, status.stage)}${status.paused ? ' (paused)' : ''}; ${status.status}; DFT ${status.dftRun} run of budget ${status.dftBudgetTotal}, converged ${status.counts.dftConverged}, failed ${status.counts.dftFailed}; generated ${status.counts.generated}, unique ${status.counts.unique}`,
+      `  ${status.note}`,
+    ].join('\n'),
+    ended,
+    ok,
+  };
+}
+
+interface StatusOptions {
+  readonly json: boolean;
+  /** Print again on every change until the campaign ends. */
+  readonly watch: boolean;
+  readonly intervalS: number;
+}
+
+/**
+ * Prints the readings of `read`: once, or with `watch` a line (a compact JSON document with
+ * `--json`) whenever what it says changes, until the campaign ends (exit 0; 1 when it failed) or
+ * Ctrl-C (exit 130). `live` false: nothing can change (no stack, no DATABASE_URL), so one reading.
+ */
+async function printStatuses(
+  read: () => Promise<StatusReading>,
+  opts: StatusOptions,
+  live: boolean,
+): Promise<void> {
+  if (!opts.watch) {
+    const r = await read();
+    printResult(opts.json, r.doc, () => r.human);
+    return;
+  }
+  const signals = interruption();
+  try {
+    let last: string | null = null;
+    for (;;) {
+      const r = await read();
+      if (r.human !== last) {
+        last = r.human;
+        if (opts.json) process.stdout.write(`${JSON.stringify(r.doc)}\n`);
+        else process.stdout.write(`${new Date().toTimeString().slice(0, 8)} ${r.human}\n`);
+      }
+      if (r.ended) {
+        if (!r.ok) process.exitCode = 1;
+        return;
+      }
+      if (!live) {
+        log('--watch: nothing changes while no stack runs; printed once');
+        return;
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        new Promise((resolve) => (timer = setTimeout(resolve, opts.intervalS * 1000))),
+        signals.interrupted,
+      ]);
+      clearTimeout(timer);
+      if (signals.fired()) {
+        process.exitCode = 130;
+        return;
+      }
+    }
+  } finally {
+    signals.dispose();
+  }
+}
+
+/**
+ * `campaign status` with no Temporal server (no running stack, no TEMPORAL_ADDRESS): from the
+ * database, DATABASE_URL's (live: `--watch` follows it) or the data dir's own (read once).
+ */
+async function statusFromDatabase(ep: StackEndpoints, id: string, opts: StatusOptions): Promise<void> {
   if (!ep.database && !existsSync(join(ep.dataDir, 'pglite')))
     throw new Error(`no campaign ${id}: ${ep.dataDir} has no database; ${noStackHint(ep.dataDir)}`);
   const { Database } = await import('../../db/database.js');
@@ -264,68 +410,7 @@ async function statusFromDatabase(ep: StackEndpoints, id: string, json: boolean)
     async (url) => {
       const db = await Database.connect({ url, maxConnections: 1 });
       try {
-        const { rows } = await db.query<{
-          status: string;
-          result: CampaignStateSummary | null;
-          config: CampaignConfig;
-          generated: string;
-          unique_generated: string;
-          dft_total: string;
-          dft_converged: string;
-          dft_failed: string;
-          round_index: number | null;
-          stage: string | null;
-        }>(
-          `SELECT c.status, c.result, c.config, s.generated, s.unique_generated, s.dft_total, s.dft_converged,
-                  s.dft_failed, r.round_index, r.stage
-             FROM campaigns c
-             JOIN campaign_summary s ON s.campaign_id = c.id
-             LEFT JOIN LATERAL (SELECT round_index, stage FROM rounds WHERE campaign_id = c.id
-                                 ORDER BY round_index DESC LIMIT 1) r ON true
-            WHERE c.id = $1`,
-          [id],
-        );
-        const row = rows[0];
-        if (!row)
-          throw new Error(
-            `no campaign ${id} in the database of ${ep.dataDir} (a campaign is recorded when its workers first run it): \`matdisc campaign list${dataDirFlag(ep.dataDir)}\` shows the campaigns there`,
-          );
-        const ended = ['completed', 'stopped', 'failed'].includes(row.status);
-        if (ended && row.result && typeof row.result.stage === 'string') {
-          const s = row.result;
-          printResult(
-            json,
-            { ...s, status: row.status, source: 'database' },
-            () =>
-              `${formatStatus(s)}${s.stopReason ? ` (${s.stopReason})` : ''}${row.status === s.stage ? '' : `; campaign ${row.status}`}`,
-          );
-          return;
-        }
-        const status: DatabaseStatus = {
-          campaignId: id,
-          status: row.status,
-          source: 'database',
-          round: row.round_index ?? 0,
-          stage: row.stage ?? 'starting',
-          paused: row.status === 'paused',
-          dftBudgetTotal: row.config.dft.budgetTotal,
-          dftRun: Number(row.dft_total),
-          counts: {
-            generated: Number(row.generated),
-            unique: Number(row.unique_generated),
-            dftConverged: Number(row.dft_converged),
-            dftFailed: Number(row.dft_failed),
-          },
-          note: ended
-            ? `the campaign ${row.status}`
-            : `no stack is running on ${ep.dataDir}, so the campaign waits where it is; it carries on, and status is live, with \`matdisc dev${dataDirFlag(ep.dataDir)}\``,
-        };
-        printResult(json, status, () =>
-          [
-            `${id}: round ${status.round} ${status.stage}${status.paused ? ' (paused)' : ''}; ${status.status}; DFT ${status.dftRun} run of budget ${status.dftBudgetTotal}, converged ${status.counts.dftConverged}, failed ${status.counts.dftFailed}; generated ${status.counts.generated}, unique ${status.counts.unique}`,
-            `  ${status.note}`,
-          ].join('\n'),
-        );
+        await printStatuses(() => readDatabaseStatus(db, ep, id), opts, Boolean(ep.database));
       } finally {
         await db.close();
       }
@@ -333,6 +418,51 @@ async function statusFromDatabase(ep: StackEndpoints, id: string, json: boolean)
     { endpoints: ep },
   );
 }
+
+/** `campaign status` through Temporal: the workflow's own state, answered by its workers. */
+async function statusFromTemporal(ep: StackEndpoints, id: string, opts: StatusOptions): Promise<void> {
+  logStack(ep, 'asking');
+  const { campaignStatusQuery } = await import('../../workflows/campaign-messages.js');
+  const { client, connection } = await connectTemporal(ep.temporal!);
+  const handle = client.workflow.getHandle(id);
+  try {
+    await printStatuses(
+      async () => {
+        const s = await handle.query(campaignStatusQuery);
+        const run = (await handle.describe()).status.name;
+        const ended = run !== 'RUNNING' && run !== 'CONTINUED_AS_NEW';
+        const ok = run === 'COMPLETED' || !ended;
+        return {
+          doc: s,
+          human: `${formatStatus(s)}${ended && !ok ? `; workflow ${run.toLowerCase()}` : ''}`,
+          ended,
+          ok,
+        };
+      },
+      opts,
+      true,
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Before a campaign starts: imports the `--import-reference` files' phases of its systems into
+ * `db`, and says (stderr) when no known compound of its systems is among the reference phases.
+ */
+async function checkReferencePhases(
+  db: import('../../db/database.js').Database,
+  config: CampaignConfig,
+  files: readonly string[],
+): Promise<void> {
+  const { prepareReferencePhases } = await import('../reference-phases.js');
+  const { campaignSystems } = await import('../../contracts/campaign-config.js');
+  const check = await prepareReferencePhases(db, campaignSystems(config), files, log);
+  if (check.notice) log(`notice: ${check.notice}`);
+}
+
+const collectFiles = (value: string, previous: string[]) => [...previous, value];
 
 export function registerCampaign(program: Command): void {
   const campaign = program.command('campaign').description('discovery campaigns: start, watch, steer');
@@ -347,16 +477,27 @@ export function registerCampaign(program: Command): void {
       '--detach',
       'only start it on a running stack (`matdisc dev` or TEMPORAL_ADDRESS) and return; refused when none runs',
     )
+    .option(
+      '--import-reference <file>',
+      "before starting, import the known phases of the campaign's systems (and subsystems) from this file, as `matdisc db import-reference` reads it (repeatable)",
+      collectFiles,
+      [],
+    )
     .option(DATA_DIR_FLAGS, DATA_DIR_HELP)
     .option(
       '--json',
       'print {"campaignId"} ({"campaignId","result","rounds"} when run in the foreground), or {"error","issues":[{"field","message"}]} when refused',
     )
     .action(
-      async (file: string, opts: { id?: string; detach?: boolean; dataDir?: string; json?: boolean }) => {
+      async (
+        file: string,
+        opts: { id?: string; detach?: boolean; importReference: string[]; dataDir?: string; json?: boolean },
+      ) => {
         try {
           const config = await validateCampaignFile(file);
           const campaignId = await campaignIdFor(config, opts.id);
+          const { checkReferenceFile } = await import('../reference-phases.js');
+          for (const f of opts.importReference) await checkReferenceFile(f);
           const ep = await stackEndpoints(opts.dataDir);
           if (!ep.temporal) {
             if (opts.detach) {
@@ -364,10 +505,29 @@ export function registerCampaign(program: Command): void {
                 `--detach: no stack is running for ${ep.dataDir}: ${noStackHint(ep.dataDir)}; or leave out --detach to run the campaign here until it ends`,
               );
             }
-            await runInForeground(file, config, campaignId, ep.dataDir, Boolean(opts.json));
+            await runInForeground(
+              file,
+              config,
+              campaignId,
+              ep.dataDir,
+              Boolean(opts.json),
+              opts.importReference,
+            );
             return;
           }
           logStack(ep, 'starting');
+          if (ep.database) {
+            const { Database } = await import('../../db/database.js');
+            const db = await Database.connect({ url: ep.database.url, maxConnections: 1 });
+            try {
+              await checkReferencePhases(db, config, opts.importReference);
+            } finally {
+              await db.close();
+            }
+          } else if (opts.importReference.length > 0)
+            throw new Error(
+              "--import-reference: no database to import into (TEMPORAL_ADDRESS is set, DATABASE_URL is not): set DATABASE_URL to the workers' database, or import with `matdisc db import-reference FILE` there",
+            );
           const { client, connection } = await connectTemporal(ep.temporal);
           try {
             await startWorkflow(client, campaignId, config);
@@ -415,34 +575,27 @@ export function registerCampaign(program: Command): void {
   campaign
     .command('status <id>')
     .description(
-      "round, stage, counts and DFT jobs in flight (with no running stack: from the data dir's database)",
+      "round, stage, counts and DFT jobs in flight (with no running stack: from the data dir's database); rounds are numbered from 1 (the JSON `round` is the stored index, from 0)",
     )
-    .option('--watch', 'print again every 5 s until the campaign ends (needs a running stack)')
+    .option(
+      '--watch',
+      'print a line whenever the round, stage, counts or DFT jobs in flight change, until the campaign ends (exit 0) or Ctrl-C; with --json, one compact document a line',
+    )
+    .option('--interval-s <s>', 'with --watch, seconds between readings', positiveNumber, 5)
     .option(DATA_DIR_FLAGS, DATA_DIR_HELP)
     .option('--json', 'print JSON')
-    .action(async (id: string, opts: { watch?: boolean; dataDir?: string; json?: boolean }) => {
-      const ep = await stackEndpoints(opts.dataDir);
-      if (!ep.temporal) {
-        if (opts.watch) log('--watch: nothing changes while no stack runs; printing once');
-        await statusFromDatabase(ep, id, Boolean(opts.json));
-        return;
-      }
-      logStack(ep, 'asking');
-      const { campaignStatusQuery } = await import('../../workflows/campaign-messages.js');
-      const { client, connection } = await connectTemporal(ep.temporal);
-      const handle = client.workflow.getHandle(id);
-      try {
-        for (;;) {
-          const s = await handle.query(campaignStatusQuery);
-          printResult(Boolean(opts.json), s, () => formatStatus(s));
-          const d = await handle.describe();
-          if (!opts.watch || d.status.name !== 'RUNNING') break;
-          await new Promise((r) => setTimeout(r, 5000));
-        }
-      } finally {
-        await connection.close();
-      }
-    });
+    .action(
+      async (id: string, opts: { watch?: boolean; intervalS: number; dataDir?: string; json?: boolean }) => {
+        const ep = await stackEndpoints(opts.dataDir);
+        const statusOpts = {
+          json: Boolean(opts.json),
+          watch: Boolean(opts.watch),
+          intervalS: opts.intervalS,
+        };
+        if (!ep.temporal) await statusFromDatabase(ep, id, statusOpts);
+        else await statusFromTemporal(ep, id, statusOpts);
+      },
+    );
 
   campaign
     .command('list')

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { basename } from 'node:path';
 import { printResult } from '../output.js';
 
 export function registerDb(program: Command): void {
@@ -40,12 +39,11 @@ export function registerDb(program: Command): void {
       'print {"read","imported","already_present","rejected":[{"line","externalId","reason"}]}',
     )
     .action(async (file: string, opts: { source?: string; levelOfTheory?: string; json?: boolean }) => {
-      const source = opts.source ?? basename(file).replace(/(\.csv|\.cif|\.extxyz|\.xyz)?(\.gz)?$/i, '');
+      // The same checks and source name as `campaign start --import-reference` (cli/reference-phases.ts).
+      const { checkReferenceFile, referenceSourceName } = await import('../reference-phases.js');
+      const source = opts.source ?? referenceSourceName(file);
       // A missing file or a directory is reported before any database is opened.
-      const { stat } = await import('node:fs/promises');
-      const { fileReadError } = await import('../../crystal/io/read-structure-file.js');
-      const info = await stat(file).catch((err: unknown) => Promise.reject(fileReadError(file, err)));
-      if (info.isDirectory()) throw fileReadError(file, Object.assign(new Error(file), { code: 'EISDIR' }));
+      await checkReferenceFile(file);
       const { Database } = await import('../../db/database.js');
       const { migrate } = await import('../../db/migrate.js');
       const { importReference } = await import('../../db/import-reference.js');

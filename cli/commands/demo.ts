@@ -5,11 +5,11 @@
 import type { Command } from 'commander';
 import { pseudoDir } from '../paths.js';
 import { log, printResult } from '../output.js';
-import { roundLines } from '../round-lines.js';
+import { ProgressLine, progressMode, withProgressOption } from '../progress/progress-line.js';
+import { campaignPosition, roundLines } from '../round-lines.js';
 
 export function registerDemo(program: Command): void {
-  program
-    .command('demo')
+  withProgressOption(program.command('demo'))
     .description(
       'run a small discovery campaign (Ge-Si, 2 rounds, 4 DFT calculations) on the embedded stack and print how to review it in SQL',
     )
@@ -19,7 +19,7 @@ export function registerDemo(program: Command): void {
       'prototypes (default) or diffcsp-mp20 (falls back to prototypes if unusable)',
     )
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { dataDir?: string; json?: boolean; generator?: string }) => {
+    .action(async (opts: { dataDir?: string; json?: boolean; generator?: string; progress?: boolean }) => {
       const { Client, Connection } = await import('@temporalio/client');
       const { discoveryCampaign } = await import('../../workflows/campaign.js');
       const { checkCampaignResources } = await import('../../campaign/campaign-resources.js');
@@ -54,7 +54,11 @@ export function registerDemo(program: Command): void {
           workflowId: campaignId,
           args: [{ campaignId, config }],
         });
-        const result = await handle.result();
+        const result = await followCampaign(
+          handle,
+          config.rounds,
+          new ProgressLine(progressMode({ json: opts.json, forced: opts.progress })),
+        );
         const timings = stageTimings((await handle.fetchHistory()).events ?? []);
         await connection.close();
         const dft = await listCampaignDftOutcomes(stack.db, campaignId);
@@ -102,4 +106,40 @@ export function registerDemo(program: Command): void {
         await stack.stop();
       }
     });
+}
+
+/**
+ * The campaign's result; meanwhile, on the progress line, the stage of its round (read every 2 s
+ * from the workflow's status query): rounds done of all, the round and stage, DFT spent and in flight.
+ */
+async function followCampaign(
+  handle: import('@temporalio/client').WorkflowHandleWithFirstExecutionRunId<
+    typeof import('../../workflows/campaign.js').discoveryCampaign
+  >,
+  rounds: number,
+  progress: ProgressLine,
+) {
+  if (!progress.enabled) return handle.result();
+  const { campaignStatusQuery } = await import('../../workflows/campaign-messages.js');
+  progress.stage('campaign', { total: rounds, unit: 'rounds done' });
+  let polling: Promise<void> | undefined;
+  const poll = setInterval(() => {
+    polling ??= handle
+      .query(campaignStatusQuery)
+      .then((s) =>
+        progress.update({
+          done: s.roundsCompleted,
+          detail: `${campaignPosition(s)}${s.paused ? ' (paused)' : ''}, DFT ${s.dftSpent}/${s.dftBudgetTotal} (${s.dftInFlight} in flight)`,
+        }),
+      )
+      .catch(() => undefined)
+      .finally(() => (polling = undefined));
+  }, 2000);
+  try {
+    return await handle.result();
+  } finally {
+    clearInterval(poll);
+    await polling;
+    progress.end();
+  }
 }

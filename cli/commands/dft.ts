@@ -4,6 +4,7 @@ import { DEFAULT_MAX_DFT_SITES, MAX_DFT_SITES_ENV } from '../../dft/size-limit.j
 import { pseudoDir } from '../paths.js';
 import { log, printError, printResult } from '../output.js';
 import { positiveInteger } from '../option-parsers.js';
+import { ProgressLine, progressMode, withProgressOption } from '../progress/progress-line.js';
 
 interface DftOptions {
   engine: string;
@@ -13,11 +14,11 @@ interface DftOptions {
   workDir?: string;
   maxSites?: number;
   json?: boolean;
+  progress?: boolean;
 }
 
 export function registerDft(program: Command): void {
-  program
-    .command('dft <file>')
+  withProgressOption(program.command('dft <file>'))
     .description('run one DFT calculation outside any campaign, with the same error handlers a campaign uses')
     .option('--engine <qe|vasp>', 'DFT code', 'qe')
     .option(
@@ -59,6 +60,27 @@ export function registerDft(program: Command): void {
         opts.workDir ?? join(dataDir('dft'), `${basename(file).replace(/\W+/g, '_')}-${Date.now()}`);
       log(`${opts.engine} ${opts.calculation} (${opts.profile}) of ${file} in ${workRoot}`);
       const started = performance.now();
+      // pw.x (or VASP) prints an SCF iteration at a time: the line shows the attempt, the ionic steps
+      // done (relaxations) and the iteration with its energy and accuracy; no total, so no ETA.
+      const progress = new ProgressLine(progressMode({ json: opts.json, forced: opts.progress }));
+      let attempt = -1;
+      const onProgress = (p: import('../../dft/run-calculation.js').DftProgress) => {
+        if (p.attempt !== attempt) {
+          attempt = p.attempt;
+          progress.stage(`${opts.engine} ${opts.calculation}, attempt ${p.attempt}`, {
+            unit: 'ionic steps',
+            continueClock: true,
+          });
+        }
+        progress.update({
+          done: opts.calculation === 'scf' ? undefined : p.ionicStep,
+          detail:
+            `SCF iteration ${p.scfIteration}` +
+            (p.energyEv !== null ? `, E ${p.energyEv.toFixed(4)} eV` : '') +
+            (p.scfAccuracyEv !== null ? `, accuracy ${p.scfAccuracyEv.toExponential(1)} eV` : ''),
+        });
+      };
+      progress.stage(`${opts.engine} ${opts.calculation}, starting`);
       // The job runs in a session of its own (so it can be killed as a tree), so a signal to this
       // process does not reach pw.x: on SIGINT/SIGTERM, abort, which kills the whole tree, then
       // exit 128+signal. A second signal exits at once (the launcher's exit hook SIGKILLs the tree).
@@ -67,7 +89,7 @@ export function registerDft(program: Command): void {
       const onSignal = (signal: NodeJS.Signals) => {
         if (interrupted) process.exit(128 + constants.signals[signal]);
         interrupted = signal;
-        log(`${signal}: stopping the DFT run and killing its processes`);
+        progress.log(`${signal}: stopping the DFT run and killing its processes`);
         controller.abort(new Error(`interrupted by ${signal}`));
       };
       process.on('SIGINT', onSignal);
@@ -82,7 +104,7 @@ export function registerDft(program: Command): void {
           workRoot,
           maxSites,
           signal: controller.signal,
-          onProgress: (p) => log(`  attempt ${p.attempt}: ${JSON.stringify(p)}`),
+          onProgress,
         });
       } catch (err) {
         if (!interrupted) throw err;
@@ -93,6 +115,7 @@ export function registerDft(program: Command): void {
         process.exitCode = 128 + constants.signals[interrupted];
         return;
       } finally {
+        progress.end();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }

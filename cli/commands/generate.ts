@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { log, printResult } from '../output.js';
 import { positiveInteger, safeInteger, withOnnxRuntimeOptions } from '../option-parsers.js';
+import { ProgressLine, progressMode, withProgressOption } from '../progress/progress-line.js';
 
 interface GenerateCliOptions {
   system?: string;
@@ -34,6 +35,7 @@ interface GenerateCliOptions {
   device: 'auto' | 'cpu' | 'cuda';
   clipTypes?: boolean;
   json?: boolean;
+  progress?: boolean;
 }
 
 /** One invalid sample in `--json` output. */
@@ -59,7 +61,7 @@ interface StructureRow {
 const SPACE_GROUP_SYMPREC_A = 0.1;
 
 export function registerGenerate(program: Command): void {
-  withOnnxRuntimeOptions(program.command('generate'))
+  withProgressOption(withOnnxRuntimeOptions(program.command('generate')))
     .description(
       'generate crystal structures with the diffusion generator (DiffCSP predictor-corrector sampler), ' +
         'conditioned on a chemical system or a composition, and write them as CIF files',
@@ -128,20 +130,27 @@ export function registerGenerate(program: Command): void {
           `generator ${model.name} on ${device.executionProvider}${device.fallbackReason ? ` (${device.fallbackReason})` : ''}: ` +
             `${opts.num} structures, seed ${opts.seed}`,
         );
-        let lastPct = -1;
-        const result = await sampler.generate(model, request, opts.num, {
-          seed: opts.seed,
-          batchSize: opts.batchSize,
-          clipTypes: Boolean(opts.clipTypes),
-          ...(opts.steps ? { steps: opts.steps } : {}),
-          onProgress: (p) => {
-            const pct = Math.floor(((p.batch + p.step / p.steps) / p.batches) * 10) * 10;
-            if (pct > lastPct) {
-              lastPct = pct;
-              if (pct > 0) log(`  ${pct}% (batch ${p.batch + 1}/${p.batches}, step ${p.step}/${p.steps})`);
-            }
-          },
-        });
+        // Sampler steps × structures: the fraction done counts every network step of every batch.
+        const progress = new ProgressLine(progressMode({ json: opts.json, forced: opts.progress }));
+        progress.stage('generate', { total: opts.num, unit: 'structures' });
+        let result;
+        try {
+          result = await sampler.generate(model, request, opts.num, {
+            seed: opts.seed,
+            batchSize: opts.batchSize,
+            clipTypes: Boolean(opts.clipTypes),
+            ...(opts.steps ? { steps: opts.steps } : {}),
+            onProgress: (p) =>
+              progress.update({
+                done: p.samplesDone,
+                fraction: (p.batch + p.step / p.steps) / p.batches,
+                detail: `batch ${p.batch + 1}/${p.batches}, step ${p.step}/${p.steps}`,
+              }),
+          });
+          progress.update({ done: result.samples.length, fraction: 1 });
+        } finally {
+          progress.end();
+        }
         const out = resolve(opts.out);
         await mkdir(out, { recursive: true });
         const width = Math.max(4, String(opts.num - 1).length);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { Structure } from '../../crystal/structure.js';
-import { log, printResult } from '../output.js';
+import { printResult } from '../output.js';
 import { positiveInteger, positiveNumber, finiteNumber, parseDevice } from '../option-parsers.js';
+import { ProgressLine, progressMode, withProgressOption } from '../progress/progress-line.js';
 
 /** 1 eV/Å³ in GPa. */
 const GPA_PER_EV_PER_A3 = 160.21766208;
@@ -33,11 +34,11 @@ interface RelaxCliOptions {
   pressureGpa: number;
   device: 'auto' | 'cpu' | 'cuda';
   json?: boolean;
+  progress?: boolean;
 }
 
 export function registerRelax(program: Command): void {
-  program
-    .command('relax')
+  withProgressOption(program.command('relax'))
     .description(
       'relax structures (atoms and cell) with FIRE and the FrechetCellFilter, all files in one batch',
     )
@@ -91,15 +92,22 @@ export function registerRelax(program: Command): void {
           relaxCell: !opts.fixedCell,
           scalarPressure: opts.pressureGpa / GPA_PER_EV_PER_A3,
         });
-        let next = await steps.next();
-        while (!next.done) {
-          const p = next.value;
-          if (p.step % 50 === 0) {
-            log(
-              `step ${p.step}: ${p.nActive} running, ${p.nConverged}/${structures.length} converged, max force ${p.maxFmaxEvPerA.toFixed(4)} eV/Å`,
-            );
-          }
+        const progress = new ProgressLine(progressMode({ json: opts.json, forced: opts.progress }));
+        progress.stage('relax', { total: structures.length, unit: 'structures' });
+        let next;
+        try {
           next = await steps.next();
+          while (!next.done) {
+            const p = next.value;
+            progress.update({
+              done: p.nFinished,
+              detail: `step ${p.step}/${opts.steps}, ${p.nConverged} converged, max force ${p.maxFmaxEvPerA.toFixed(4)} eV/Å`,
+            });
+            next = await steps.next();
+          }
+          progress.update({ done: structures.length });
+        } finally {
+          progress.end();
         }
         const results = next.value;
         if (opts.out) await mkdir(opts.out, { recursive: true });

@@ -23,6 +23,7 @@ interface WorkerCommandOptions {
   readonly labCallbackPort?: string;
   readonly labCallbackUrl?: string;
   readonly labPollMs: string;
+  readonly dataDir?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -48,7 +49,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description(
-      'run workers against TEMPORAL_ADDRESS and DATABASE_URL (a cluster, docker-compose, or `matdisc dev`)',
+      'run workers against TEMPORAL_ADDRESS and DATABASE_URL (a cluster, docker-compose), else against the running stack of the data dir (`matdisc dev`)',
     )
     .option('--queues <list>', `comma-separated task queues (${TASK_QUEUES.join(', ')})`, 'cpu,dft,gpu')
     .option('--plugin <path>', 'lab robot plugin module, with --queues lab (repeatable)', collect, [])
@@ -56,32 +57,39 @@ export function registerWorker(program: Command): void {
     .option('--lab-callback-port <port>', 'listen for robot callbacks on this port (default: poll only)')
     .option('--lab-callback-url <url>', 'base URL robots reach the callback receiver at')
     .option('--lab-poll-ms <ms>', 'how often running lab jobs are polled', '60000')
+    .option(
+      '--data-dir <dir>',
+      'data dir whose running stack (`matdisc dev`) to join when TEMPORAL_ADDRESS / DATABASE_URL are not set; DFT work dirs go to <data dir>/work (default: MATDISC_DATA_DIR or .data)',
+    )
     .action(async (opts: WorkerCommandOptions) => {
       const queues = parseQueues(opts.queues);
       if (opts.plugin.length > 0 && !queues.includes('lab'))
         throw new Error('--plugin: add lab to --queues (e.g. --queues lab --plugin PATH)');
       if (queues.includes('lab') && opts.plugin.length === 0)
         throw new Error('--queues lab: name the robot plugin with --plugin PATH (see lab/README.md)');
-      const address = process.env.TEMPORAL_ADDRESS;
-      const url = process.env.DATABASE_URL;
-      if (!address)
-        throw new Error('TEMPORAL_ADDRESS is not set: point it at a Temporal frontend, e.g. 127.0.0.1:7233');
-      if (!url)
+      const { describeHolder, noStackHint, resolveStackEndpoints } =
+        await import('../stack/stack-endpoints.js');
+      const ep = await resolveStackEndpoints({ dataDir: opts.dataDir });
+      if (!ep.temporal || !ep.database) {
+        const missing = [!ep.temporal && 'TEMPORAL_ADDRESS', !ep.database && 'DATABASE_URL'].filter(Boolean);
         throw new Error(
-          'DATABASE_URL is not set: point it at PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/postgres',
+          `no ${ep.temporal ? 'database' : ep.database ? 'Temporal server' : 'Temporal server or database'} for the workers: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set and no stack is running for ${ep.dataDir}; ${noStackHint(ep.dataDir)}`,
         );
+      }
+      if (ep.stack) log(`joining ${describeHolder(ep.stack)}, the running stack of ${ep.dataDir}`);
+      const { address, namespace } = ep.temporal;
+      const url = ep.database.url;
       const { Database } = await import('../../db/database.js');
-      const { dataDir } = await import('../stack/data-dir.js');
       const { startWorkers } = await import('../start-workers.js');
       const db = await Database.connect({ url });
       const lab = queues.includes('lab') ? await labOptions(opts) : undefined;
       const workers = await startWorkers({
         address,
-        namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+        namespace,
         queues,
         deps: {
           db,
-          workRoot: join(dataDir(), 'work'),
+          workRoot: join(ep.dataDir, 'work'),
           pseudoDir: pseudoDir(),
         },
         ...(lab ? { lab } : {}),

@@ -41,9 +41,13 @@
     summary.appendChild(card);
   }
 
-  // Per-round KPIs.
+  // Per-round KPIs. Rounds read from 1, as everywhere people read them (cli/round-lines.ts); the
+  // data keeps the stored round_index, from 0.
+  function roundNumber(index) {
+    return typeof index === 'number' ? index + 1 : index;
+  }
   const ROUND_COLUMNS = [
-    ['round', (r) => r.round_index],
+    ['round', (r) => roundNumber(r.round_index)],
     ['MLIP model', (r) => r.mlip_model ?? ''],
     ['generated', (r) => r.summary.generated],
     ['unique', (r) => r.summary.unique],
@@ -85,7 +89,7 @@
   const kpiDiv = document.getElementById('kpi-plot');
   if (page.rounds.length === 0) note(kpiDiv, 'No rounds yet.');
   else {
-    const x = page.rounds.map((r) => `round ${r.round_index}`);
+    const x = page.rounds.map((r) => `round ${roundNumber(r.round_index)}`);
     const formationMae = page.rounds.some(
       (r) => typeof r.summary.mlipFormationEnergyMaeMevPerAtom === 'number',
     );
@@ -131,7 +135,7 @@
   const byId = new Map(candidates.map((c) => [c.structure_id, c]));
   const COLUMNS = [
     { key: 'structure_id', label: 'id', num: true },
-    { key: 'round_index', label: 'round', num: true },
+    { key: 'round_index', label: 'round', num: true, f: roundNumber },
     { key: 'reduced_formula', label: 'formula' },
     { key: 'n_sites', label: 'sites', num: true },
     { key: 'duplicate_of_id', label: 'duplicate of', num: true },
@@ -217,7 +221,7 @@
     for (const tr of rows.values()) tr.classList.toggle('selected', tr.dataset.id === id);
     rows.get(id).scrollIntoView({ block: 'nearest' });
     document.getElementById('viewer-caption').textContent =
-      `${c.reduced_formula} (structure ${c.structure_id}, ${c.n_sites} sites, round ${c.round_index ?? '?'})` +
+      `${c.reduced_formula} (structure ${c.structure_id}, ${c.n_sites} sites, round ${c.round_index === null || c.round_index === undefined ? '?' : roundNumber(c.round_index)})` +
       (c.dft_status ? ` · DFT ${c.dft_status}` : '') +
       (c.n_sites <= SUPERCELL_MAX_SITES ? ' · shown as 2×2×2 cells' : '');
     const container = document.getElementById('viewer');
@@ -366,7 +370,9 @@
               'show the offset, not the error. Formation energies compare like with like.',
           ),
         );
-    const text = both.map((c) => `${c.reduced_formula} (${c.structure_id}), round ${c.round_index}`);
+    const text = both.map(
+      (c) => `${c.reduced_formula} (${c.structure_id}), round ${roundNumber(c.round_index)}`,
+    );
     const ids = both.map((c) => c.structure_id);
     const xs = pairs.map((p) => p.dft);
     const ys = pairs.map((p) => p.mlip);

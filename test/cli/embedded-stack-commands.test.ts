@@ -137,7 +137,8 @@ describe('campaign commands on the embedded stack of a data dir, with no environ
       stopReason: 'all rounds done',
     });
     const human = await matdisc(['campaign', 'status', 'first', '--data-dir', dataDir]);
-    expect(human.stdout).toMatch(/^first: round 1 completed; DFT 1\/1/);
+    // Rounds read from 1: the one round of the campaign is "round 1", done.
+    expect(human.stdout).toMatch(/^first: completed after 1 round; DFT 1\/1/);
 
     // Signals need Temporal: the data dir's server starts for them, and says why this one fails.
     const stop = await matdisc(['campaign', 'stop', 'first', '--data-dir', dataDir]);
