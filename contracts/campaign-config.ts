@@ -40,6 +40,9 @@ export const AcquisitionStrategy = {
 } as const;
 export type AcquisitionStrategy = (typeof AcquisitionStrategy)[keyof typeof AcquisitionStrategy];
 
+/** The MLIP of a campaign that names none (`models/mlip/universal-committee.onnx`). */
+export const DEFAULT_MLIP = 'universal-committee';
+
 export const RetrainingPolicy = { everyRound: 'every-round', never: 'never' } as const;
 export type RetrainingPolicy = (typeof RetrainingPolicy)[keyof typeof RetrainingPolicy];
 
@@ -161,10 +164,16 @@ export const CampaignConfigSchema = z
       /** Base seed; round k samples with seed + k. */
       seed: z.int().min(0).default(0),
     }),
-    mlip: z.strictObject({
-      /** Model name (`models/mlip/NAME.onnx`) or path to an .onnx file. */
-      model: z.string().min(1).describe('name in models/mlip or path to .onnx'),
-    }),
+    mlip: z
+      .strictObject({
+        /**
+         * Model name (`models/mlip/NAME.onnx`) or path to an .onnx file. Default: the universal
+         * committee (SevenNet-0 plus a Δ committee: any element SevenNet-0 covers, with an
+         * uncertainty, retrained on the campaign's DFT every round).
+         */
+        model: z.string().min(1).default(DEFAULT_MLIP).describe('name in models/mlip or path to .onnx'),
+      })
+      .default({ model: DEFAULT_MLIP }),
     relax: z
       .strictObject({
         /** Force criterion, eV/Å. */
@@ -231,6 +240,13 @@ export const CampaignConfigSchema = z
         .enum(['scf', 'relax', 'vc-relax'], { error: "expected 'scf', 'relax' or 'vc-relax'" })
         .default('scf'),
       scheduler: z.enum(['local', 'slurm'], { error: "expected 'local' or 'slurm'" }).default('local'),
+      /**
+       * Refine each relaxed candidate to its space group (symprec 0.1 Å) and give the DFT code its
+       * primitive standard cell, unless that moves an atom more than 0.1 Å or changes the
+       * composition (the relaxed cell is then kept, and the reason stored); false: the relaxed cell
+       * as it is. `dft/symmetrize-input.ts`.
+       */
+      symmetrize: z.boolean({ error: 'expected true or false' }).default(true),
       /** DFT calculations per round at most. */
       budgetPerRound: posInt('a number of DFT calculations', {
         value: CampaignLimits.dftBudget,
@@ -254,8 +270,10 @@ export const CampaignConfigSchema = z
           .default('every-round'),
         /** Fine-tuning epochs. */
         epochs: posInt('a number of epochs').default(10),
+        /** Wall budget of one retraining (base predictions, training, export), minutes. */
+        maxMinutes: positive('a number of minutes').default(5),
       })
-      .default({ policy: 'every-round', epochs: 10 }),
+      .default({ policy: 'every-round', epochs: 10, maxMinutes: 5 }),
     stop: z
       .strictObject({
         /** Stop after this many consecutive rounds without a new DFT-confirmed stable material (0: never). */

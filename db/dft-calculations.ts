@@ -1,6 +1,6 @@
 /**
- * Reading and updating `dft_calculations` rows (db/migrations/001, with the columns of 002, 003 and
- * 004). A row is inserted once by `insertOnce(db, 'dft_calculations', …)` (db/tables.ts); the DFT
+ * Reading and updating `dft_calculations` rows (db/migrations/001, with the columns of 002, 003,
+ * 004 and 010). A row is inserted once by `insertOnce(db, 'dft_calculations', …)` (db/tables.ts); the DFT
  * activity then records the job it waits for, each attempt, and the outcome.
  *
  * The round summary's writes (formation energy, e_above_hull and confirmation, or why they are
@@ -20,6 +20,8 @@ export interface DftCalculationStateRow {
   readonly energy_per_atom_ev: number | null;
   readonly attempts: Attempt[];
   readonly running_job: SubmittedJob<unknown> | null;
+  /** The cell the engine is given when it is not `structure_id` (010: the symmetrised candidate). */
+  readonly input_structure_id: string | null;
 }
 
 /** The calculation keyed `idempotencyKey`, or undefined before its first insert. */
@@ -29,7 +31,8 @@ export async function findDftCalculationByKey(
 ): Promise<DftCalculationStateRow | undefined> {
   return (
     await db.query<DftCalculationStateRow>(
-      `SELECT id::text AS id, status, failure_reason, energy_per_atom_ev, attempts, running_job
+      `SELECT id::text AS id, status, failure_reason, energy_per_atom_ev, attempts, running_job,
+              input_structure_id::text AS input_structure_id
            FROM dft_calculations WHERE idempotency_key = $1`,
       [idempotencyKey],
     )
@@ -122,7 +125,7 @@ export async function listReferenceCalculations(
     await db.query<ReferenceCalculationRow>(
       `SELECT d.id::text AS id, d.idempotency_key, d.status, d.failure_reason, d.energy_per_atom_ev,
               g.species, g.lattice_a, g.frac_coords, s0.idempotency_key AS structure_key
-         FROM dft_calculations d JOIN structures g ON g.id = coalesce(d.final_structure_id, d.structure_id)
+         FROM dft_calculations d JOIN structures g ON g.id = coalesce(d.final_structure_id, d.input_structure_id, d.structure_id)
          JOIN structures s0 ON s0.id = d.structure_id
         WHERE d.idempotency_key = $1 OR d.idempotency_key LIKE $2
         ORDER BY d.id`,

@@ -73,7 +73,7 @@ export interface DftLabelRow extends StructureGeometry {
 const DFT_LABELS = `SELECT d.id::text AS id, d.status, d.level_of_theory, d.energy_ev, d.forces_ev_per_a,
                          d.profile->>'hubbardU' AS hubbard_u,
                          g.species, g.lattice_a, g.frac_coords
-                    FROM dft_calculations d JOIN structures g ON g.id = coalesce(d.final_structure_id, d.structure_id)`;
+                    FROM dft_calculations d JOIN structures g ON g.id = coalesce(d.final_structure_id, d.input_structure_id, d.structure_id)`;
 
 /** The round's DFT calculations, any status, by id. */
 export async function roundDftLabels(db: Database, roundId: string): Promise<DftLabelRow[]> {

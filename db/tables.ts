@@ -68,7 +68,7 @@ export type DftCalculationColumn = 'scf' | 'relax' | 'vc-relax';
 export type DftStatusColumn = 'pending' | 'running' | 'converged' | 'failed';
 export type DftSchedulerColumn = 'local' | 'slurm';
 
-/** `dft_calculations` (001, with the columns of 002, 003 and 004): one DFT calculation. */
+/** `dft_calculations` (001, with the columns of 002, 003, 004 and 010): one DFT calculation. */
 export interface DftCalculationInsert {
   readonly structure_id?: string | null;
   readonly campaign_id?: string | null;
@@ -115,6 +115,10 @@ export interface DftCalculationInsert {
   readonly mlip_energy_ev?: number | null;
   readonly mlip_formation_energy_per_atom_ev?: number | null;
   readonly mlip_force_mae_ev_per_a?: number | null;
+  /** 010: the cell the engine was given (the symmetrised candidate, or the candidate itself); null: `structure_id`. */
+  readonly input_structure_id?: string | null;
+  /** 010: what was done to the cell before DFT (`InputSymmetrization` of dft/symmetrize-input.ts). */
+  readonly input_symmetrization?: Readonly<Record<string, unknown>> | null;
 }
 
 /** `lab_experiments` (001, with the columns of 005): one experiment on a robot. */

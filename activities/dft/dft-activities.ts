@@ -14,6 +14,11 @@
  *   reason `cancelled`, then the cancellation is rethrown. A worker shutdown also aborts the
  *   activity but is not a cancel request: that row stays `running` with its job, so the retry on
  *   the next worker re-attaches (SLURM) or starts it again (local).
+ * - Symmetric where asked (`symmetrize`, campaign candidates): the engine gets the relaxed cell
+ *   refined to its space group in the primitive standard cell (`dft/symmetrize-input.ts`), stored
+ *   once under `<key>:input-structure` and named in the row (`input_structure_id`,
+ *   `input_symmetrization`: what was done, or why the relaxed cell was kept); a retry reads the
+ *   cell back from the row. The energy and forces of an SCF belong to that cell.
  * - Observable: heartbeats carry the job id and progress (attempt, SCF iteration, energy so far),
  *   and go out every {@link HEARTBEAT_INTERVAL_MS} even while pw.x is silent or the job is
  *   queued, so the workflow's heartbeat timeout notices a dead worker in about a minute.
@@ -30,13 +35,14 @@ import {
   type DftCalculationStateRow,
 } from '../../db/dft-calculations.js';
 import { insertOnce } from '../../db/idempotent-insert.js';
-import { structureFromRow, structureRow } from '../../db/structure-row.js';
+import { STORED_SYMPREC_A, structureFromRow, structureRow } from '../../db/structure-row.js';
 import { findStructureGeometry } from '../../db/structures.js';
 import type { Attempt, DftResult } from '../../dft/engine.js';
 import { engineFor, launcherFor, type Calculation, type SchedulerName } from '../../dft/engine-registry.js';
 import { EngineInputError, EngineSetupError, WorkDirectoryError } from '../../dft/errors.js';
 import type { Launcher } from '../../dft/launcher.js';
 import { runCalculation } from '../../dft/run-calculation.js';
+import { symmetrizedDftInput, type InputSymmetrization } from '../../dft/symmetrize-input.js';
 
 export interface DftCalculationInput {
   readonly structureId: string;
@@ -48,6 +54,14 @@ export interface DftCalculationInput {
   readonly idempotencyKey: string;
   readonly campaignId?: string | null;
   readonly roundId?: string | null;
+  /**
+   * Give the engine the structure refined to its space group (symprec 0.1 Å, as
+   * `structures.space_group_number`) in its primitive standard cell, unless a guard keeps it as it
+   * is (`dft/symmetrize-input.ts`). The refined cell is stored (origin 'dft', key
+   * `<idempotencyKey>:input-structure`) and the row records it in `input_structure_id` and what was
+   * done in `input_symmetrization`. Default false (elemental references are built ideal).
+   */
+  readonly symmetrize?: boolean;
 }
 
 export interface DftCalculationSummary {
@@ -114,7 +128,32 @@ export function createDftActivities(deps: DftActivityDependencies) {
           `structure ${input.structureId} does not exist`,
           'EngineInputError',
         );
-      const structure = structureFromRow(stored);
+      // The cell the engine gets: fixed when the row is first written, so a retry reads it back.
+      let structure = structureFromRow(stored);
+      let inputStructureId: string | null = null;
+      let symmetrization: InputSymmetrization | null = null;
+      if (existing?.input_structure_id) {
+        inputStructureId = existing.input_structure_id;
+        structure = structureFromRow((await findStructureGeometry(db, inputStructureId))!);
+      } else if (!existing && input.symmetrize) {
+        const refined = symmetrizedDftInput(structure, { symprecA: STORED_SYMPREC_A });
+        symmetrization = refined.record;
+        inputStructureId =
+          refined.record.status === 'symmetrized'
+            ? (
+                await insertOnce(
+                  db,
+                  'structures',
+                  structureRow(refined.structure, 'dft', {
+                    campaign_id: input.campaignId ?? null,
+                    parent_id: input.structureId,
+                  }),
+                  `${input.idempotencyKey}:input-structure`,
+                )
+              ).id
+            : input.structureId;
+        structure = refined.structure;
+      }
       const workRoot = join(deps.workRoot, 'dft', input.idempotencyKey.replace(/[^A-Za-z0-9_.-]+/g, '_'));
       const row = await insertOnce(
         db,
@@ -131,6 +170,8 @@ export function createDftActivities(deps: DftActivityDependencies) {
           status: 'running',
           scheduler: input.scheduler,
           work_dir: workRoot,
+          input_structure_id: inputStructureId,
+          input_symmetrization: symmetrization as Readonly<Record<string, unknown>> | null,
         },
         input.idempotencyKey,
       );

@@ -129,8 +129,9 @@ describe.each(DATABASE_KINDS)('lab device locks and selection on %s', (kind) => 
     );
     const names = cols.rows.map((c) => c.column_name);
     // 005's lab columns, then 008's formation energy on the MP2020 scale, then 009's space groups
-    // and geometry: a replaced view only appends.
-    expect(names.slice(-9)).toEqual([
+    // and geometry, then 010's DFT input cell: a replaced view only appends.
+    const lab = names.indexOf('lab_experiment_id');
+    expect(names.slice(lab + 8, lab + 17)).toEqual([
       'dft_formation_energy_mp2020_ev_per_atom',
       'dft_mp2020_correction',
       'space_group_number',
@@ -141,7 +142,12 @@ describe.each(DATABASE_KINDS)('lab device locks and selection on %s', (kind) => 
       'lattice_a',
       'frac_coords',
     ]);
-    expect(names.slice(-17, -9)).toEqual([
+    expect(names.slice(lab + 17, lab + 20)).toEqual([
+      'dft_input_structure_id',
+      'dft_input_symmetrization',
+      'dft_input_note',
+    ]);
+    expect(names.slice(lab, lab + 8)).toEqual([
       'lab_experiment_id',
       'lab_plugin',
       'lab_device',
