@@ -13,8 +13,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findModelTrainedForRound } from '../../db/model-versions.js';
-import { structureFromRow } from '../../db/structure-row.js';
-import { listTrainingFrames, type TrainingFrameRow } from '../../db/training-set.js';
+import { writeExtxyz } from '../../crystal/io/extxyz.js';
+import { listTrainingFrames, trainingExtxyzFrame } from '../../db/training-set.js';
 import { cardPathFor, readModelCard } from '../../models/mlip/index.js';
 import {
   campaignConfig,
@@ -62,7 +62,7 @@ export function createRetrainMlip(deps: CampaignActivityDependencies) {
     const dir = join(deps.workRoot, 'training', input.campaignId, `round-${roundIndex}`);
     await mkdir(dir, { recursive: true });
     const data = join(dir, 'train.extxyz');
-    await writeFile(data, labels.map(extxyzFrame).join(''));
+    await writeFile(data, writeExtxyz(labels.map(trainingExtxyzFrame)));
     const out = join(dir, 'model');
     const ctx = Context.current();
     const beat = setInterval(() => ctx.heartbeat({ training: data }), 10_000);
@@ -84,6 +84,13 @@ export function createRetrainMlip(deps: CampaignActivityDependencies) {
           String(config.retraining.epochs),
           '--name',
           `${card.name}-${input.campaignId}-r${roundIndex}`,
+          // The whole run (base predictions, training, export) stays within the round's budget.
+          '--max-minutes',
+          String(config.retraining.maxMinutes),
+          // A Δ committee (the universal one) predicts each label with its base model once per
+          // campaign, not once per round; other committees ignore the file.
+          '--base-cache',
+          join(deps.workRoot, 'training', input.campaignId, 'base-predictions.json'),
         ],
         {
           cwd: join(REPO, 'models', 'training'),
@@ -105,15 +112,4 @@ export function createRetrainMlip(deps: CampaignActivityDependencies) {
     });
     return { status: 'trained', mlipVersionId: id, frames: labels.length };
   };
-}
-
-/** One extxyz frame (energy eV, forces eV/Å, periodic). */
-function extxyzFrame(row: TrainingFrameRow): string {
-  const s = structureFromRow(row);
-  const cart = [...s.fracCoords.keys()].map((i) =>
-    [0, 1, 2].map((k) => s.fracCoords[i]!.reduce((acc, f, j) => acc + f * s.lattice[j]![k]!, 0)),
-  );
-  const lattice = s.lattice.flat().join(' ');
-  const lines = s.species.map((el, i) => [el, ...cart[i]!, ...row.forces_ev_per_a[i]!].join(' '));
-  return `${s.species.length}\nLattice="${lattice}" Properties=species:S:1:pos:R:3:forces:R:3 energy=${row.energy_ev} pbc="T T T"\n${lines.join('\n')}\n`;
 }

@@ -1,11 +1,16 @@
 /**
  * An oxide campaign on real components (Temporal, PostgreSQL + pgvector, pw.x with the test
- * profile): Mg–O with the built-in prototype generator and the universal MLIP `sevennet-0`. It must
- * compute a DFT reference for each of its elements — hcp Mg (a solid, vc-relaxed) and O₂ (a triplet
- * molecule in a 10 Å box, relaxed at fixed cell) — store their kind and source, and assess its DFT
- * candidate's stability against them.
+ * profile): Mg–O with the built-in prototype generator and the universal committee (SevenNet-0 plus
+ * a Δ committee). It must compute a DFT reference for each of its elements — hcp Mg (a solid,
+ * vc-relaxed) and O₂ (a triplet molecule in a 10 Å box, relaxed at fixed cell) — store their kind
+ * and source, assess its DFT candidate's stability against them, and retrain the universal
+ * committee on those QE labels into a new model version that fits them better than its parent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelVersionFilePath } from '../../db/model-versions.js';
+import { structureFromRow } from '../../db/structure-row.js';
+import { listTrainingFrames } from '../../db/training-set.js';
+import { MlipModel } from '../../models/mlip/index.js';
 import { startTemporalHarness, type TemporalHarness } from '../helpers/temporal-harness.js';
 import { siliconCampaign } from './fixtures.js';
 
@@ -27,10 +32,11 @@ describe('an oxide campaign', () => {
         chemistry: { systems: ['Mg-O'] },
         // Every prototype of the system: Mg and O elemental cells and rock salt, CsCl, zinc blende MgO.
         candidatesPerRound: 11,
-        mlip: { model: 'sevennet-0' },
+        mlip: { model: 'universal-committee' },
         relax: { fmax: 0.1, steps: 60 },
         acquisition: { strategy: 'greedy', kappa: 1 },
         dft: { profile: 'test', budgetPerRound: 1, budgetTotal: 1, maxConcurrent: 2 },
+        retraining: { policy: 'every-round', epochs: 5, maxMinutes: 4 },
       }),
     );
     const calculations = await h.db.query(
@@ -81,5 +87,45 @@ describe('an oxide campaign', () => {
       c.formation_energy_per_atom_ev! + (c.mp2020_correction?.evPerAtom ?? 0),
       9,
     );
+
+    // Retraining: one new version of the universal committee, fine-tuned from the round's model on
+    // the campaign's QE labels (another absolute energy scale than SevenNet-0's MPtrj).
+    const trained = await h.db.query<{
+      id: string;
+      name: string;
+      parent_id: string;
+      metrics: { frames: number };
+    }>(
+      `SELECT id::text AS id, name, parent_id::text AS parent_id, metrics FROM model_versions
+        WHERE metrics->>'trainedFor' IN (SELECT id::text FROM rounds WHERE campaign_id = $1)`,
+      [campaignId],
+    );
+    expect(trained.rows).toHaveLength(1);
+    const version = trained.rows[0]!;
+    expect(version.name).toMatch(/^universal-committee-/);
+    expect(version.metrics.frames).toBeGreaterThanOrEqual(3);
+    const labels = await listTrainingFrames(h.db, campaignId, ['Mg', 'O']);
+    const structures = labels.map(structureFromRow);
+    const error = async (path: string | undefined) => {
+      const model = await MlipModel.load(path!, { executionProviders: 'cpu' });
+      try {
+        const predictions = await model.predict(structures);
+        expect(predictions.every((p) => p.uncertainty !== undefined)).toBe(true);
+        return (
+          predictions.reduce(
+            (t, p, i) => t + Math.abs(p.energyEv - labels[i]!.energy_ev) / structures[i]!.species.length,
+            0,
+          ) / labels.length
+        );
+      } finally {
+        await model.dispose();
+      }
+    };
+    const before = await error(await modelVersionFilePath(h.db, version.parent_id));
+    const after = await error(await modelVersionFilePath(h.db, version.id));
+    console.log(
+      `universal committee on the campaign's ${labels.length} QE labels: |ΔE| ${before} -> ${after} eV/atom`,
+    );
+    expect(after).toBeLessThan(0.1 * before);
   }, 900_000);
 });

@@ -15,7 +15,9 @@ from matdisc_training.mlip.export import INPUT_NAMES, OUTPUT_NAMES, graph_inputs
 MODELS = Path(__file__).resolve().parents[2] / "mlip"
 # Our trained committees (they carry a checkpoint); SevenNet-0 is checked against sevenn itself
 # by test/models/mlip/sevennet.test.ts.
-CARDS = sorted(p for p in MODELS.glob("*.card.json") if "checkpoint" in json.loads(p.read_text()))
+# The universal committee's checkpoint is its Δ part alone: tests/test_universal.py checks it.
+CARDS = sorted(p for p in MODELS.glob("*.card.json")
+               if "checkpoint" in json.loads(p.read_text()) and "universal" not in json.loads(p.read_text()))
 REQUIRED = {"name", "kind", "format", "cutoff_a", "members", "elements", "element_reference_energies_ev",
             "energy_scale", "training", "metrics", "reproduce", "onnx", "sha256"}
 

@@ -12,9 +12,13 @@ from .model import Committee, ModelConfig
 FORMAT = "matdisc-mlip-checkpoint-v1"
 
 
-def save_checkpoint(model: Committee, seeds: list[int], path: str | Path, name: str) -> None:
+def save_checkpoint(model: Committee, seeds: list[int], path: str | Path, name: str, base: dict | None = None) -> None:
+    """`base`: for a Δ committee, the base potential it corrects ({"path", "sha256"}; see delta.py)."""
     state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    torch.save({"format": FORMAT, "name": name, "config": model.cfg.to_dict(), "seeds": seeds, "state_dict": state}, path)
+    blob = {"format": FORMAT, "name": name, "config": model.cfg.to_dict(), "seeds": seeds, "state_dict": state}
+    if base is not None:
+        blob["base"] = base
+    torch.save(blob, path)
 
 
 def load_checkpoint(path: str | Path) -> tuple[Committee, dict]:
@@ -30,4 +34,5 @@ def load_checkpoint(path: str | Path) -> tuple[Committee, dict]:
         raise ValueError(f"{path}: not a {FORMAT} file")
     model = Committee(ModelConfig(**blob["config"]), blob["seeds"])
     model.load_state_dict(blob["state_dict"])
+    blob["path"] = str(path)
     return model, blob

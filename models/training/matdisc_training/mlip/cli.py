@@ -24,6 +24,21 @@ def add_commands(sub) -> None:
     train.add_argument("--hidden", type=int, default=64)
     train.add_argument("--species-channels", choices=["auto", "yes", "no"], default="auto",
                        help="one neighbour channel per element (auto: yes if any frame mixes elements)")
+    train.add_argument("--base", default=None,
+                       help="a base potential (.onnx, matdisc-potential-v1, same cutoff): train a Δ committee on "
+                       "its residuals and write the composed universal committee (mlip/delta.py)")
+
+    rows = sub.add_parser(
+        "relaxed-frames",
+        help="MP-20 / MPTS-52 CSV rows (DFT-relaxed cells) as extxyz force labels with energy_label=base",
+        description="Relaxed cells have ~0 DFT forces; their energies are not used (mlip/relaxed_rows.py).",
+    )
+    rows.add_argument("--csv", nargs="+", required=True)
+    rows.add_argument("--out", required=True)
+    rows.add_argument("--max-atoms", type=int, default=12)
+    rows.add_argument("--max-rows", type=int, default=1000)
+    rows.add_argument("--seed", type=int, default=0)
+    rows.add_argument("--elements-of", default=None, help="a model card: keep rows whose elements it covers")
 
     tune = sub.add_parser(
         "finetune",
@@ -56,12 +71,24 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-minutes", type=float, default=None,
                    help="wall budget of the whole run: training stops early (learning rate decayed by then) "
                    "to leave time for metrics and export")
+    p.add_argument("--base-cache", default=None,
+                   help="Δ committees: a JSON file caching the base model's predictions of the training frames "
+                   "(kept between rounds, so each label is predicted by the base once)")
     p.add_argument("--default", action="store_true",
                    help='mark the card "default": true (the model matdisc uses when --model is not given)')
 
 
 def run_command(args: argparse.Namespace) -> int:
     from .pipeline import RunSpec, run
+
+    if args.command == "relaxed-frames":
+        from .relaxed_rows import write_relaxed_frames
+
+        from pathlib import Path
+
+        covered = set(json.loads(Path(args.elements_of).read_text())["elements"]) if args.elements_of else None
+        print(json.dumps(write_relaxed_frames(args.csv, args.out, args.max_atoms, args.max_rows, args.seed, covered)))
+        return 0
 
     settings = {}
     if args.lr is not None:
@@ -93,6 +120,8 @@ def run_command(args: argparse.Namespace) -> int:
         default=args.default,
         device=args.device,
         max_minutes=args.max_minutes,
+        base=getattr(args, "base", None),
+        base_cache=args.base_cache,
         reproduce="python -m matdisc_training " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     )
     card = run(spec)

@@ -26,6 +26,8 @@ class Graph:
     volume: float  # Å³
     dataset: str  # file stem, e.g. "Si_training"
     source: str  # "<file>:<index>"
+    # the energy label is the base model's own (relaxed_rows.py): its Δ residual is 0 by definition
+    energy_is_base: bool = False
 
     @property
     def n_atoms(self) -> int:
@@ -46,6 +48,7 @@ def to_graph(frame: Frame, cutoff: float, dataset: str) -> Graph:
         volume=float(abs(np.linalg.det(frame.cell))),
         dataset=dataset,
         source=frame.source,
+        energy_is_base=frame.info.get("energy_label") == "base",
     )
 
 

@@ -70,6 +70,7 @@ def _ranks(x: np.ndarray) -> np.ndarray:
 
 
 def summarize(r: dict[str, np.ndarray]) -> dict:
+    e = r["energy_error_ev_per_atom"]
     return {
         "frames": int(len(r["n_atoms"])),
         "atoms": int(r["n_atoms"].sum()),
@@ -79,7 +80,16 @@ def summarize(r: dict[str, np.ndarray]) -> dict:
         "force_rmse_ev_per_a": round(float(np.sqrt((r["force_abs_error"] ** 2).mean())), 4),
         "mean_max_force_dev_ev_per_a": round(float(r["max_force_dev"].mean()), 4),
         "spearman_max_force_dev_vs_max_force_error": _finite(spearman(r["max_force_dev"], r["max_force_error"])),
+        "spearman_energy_std_vs_abs_energy_error": _finite(spearman(r["energy_std_ev_per_atom"], np.abs(e))),
+        "energy_error_within_1sigma": _fraction(np.abs(e) <= r["energy_std_ev_per_atom"]),
+        "energy_error_within_2sigma": _fraction(np.abs(e) <= 2 * r["energy_std_ev_per_atom"]),
+        "max_force_error_within_1sigma": _fraction(r["max_force_error"] <= r["max_force_dev"]),
+        "max_force_error_within_2sigma": _fraction(r["max_force_error"] <= 2 * r["max_force_dev"]),
     }
+
+
+def _fraction(x: np.ndarray) -> float | None:
+    return None if len(x) == 0 else round(float(x.mean()), 3)
 
 
 def _finite(x: float, digits: int = 3) -> float | None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+import math
+import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,9 @@ import torch
 from ..elements import SYMBOLS
 from .card import build_card
 from .checkpoint import load_checkpoint, save_checkpoint
-from .data import Graph, collate, file_sha256, fit_reference_energies, holdout_split, load_graphs
+from .delta import compose, fit_spread_scale, residual_graphs, scaled_uncertainty, sha256_file, verify_composition, zero_unseen_elements
+from .universal_card import build_universal_card
+from .data import Graph, collate, file_sha256, fit_reference_energies, holdout_split, load_graphs, pack_batches
 from .export import export_onnx, verify_onnx
 from .features import frame_features
 from .metrics import evaluate, merge, summarize
@@ -43,6 +47,8 @@ class RunSpec:
     reproduce: str = ""
     device: str = "cpu"  # where training runs ("cuda" on a GPU); export and the checkpoint are on the CPU
     max_minutes: float | None = None  # wall budget of the whole run; training stops in time to finish
+    base: str | None = None  # a base potential (.onnx): train a Δ committee on its residuals (delta.py)
+    base_cache: str | None = None  # JSON cache of the base's predictions of the training frames
 
 
 def _log(msg: dict) -> None:
@@ -62,6 +68,7 @@ def run(spec: RunSpec) -> dict:
     if spec.init:
         init_model, init_blob = load_checkpoint(spec.init)
     cutoff = init_model.cfg.cutoff if init_model else float(spec.model.get("cutoff", 5.0))
+    base = resolve_base(spec, init_blob)
 
     test_sets: dict[str, list[Graph]] = {Path(f).name.split(".")[0]: load_graphs(f, cutoff) for f in spec.test}
     train_graphs: list[Graph] = []
@@ -77,6 +84,11 @@ def run(spec: RunSpec) -> dict:
         data_info.append({"file": str(f), "sha256": file_sha256(f), "train_frames": len(graphs),
                           "train_atoms": int(sum(g.n_atoms for g in graphs)), "held_out_frames": len(held)})
     _log({"event": "loaded", "train_frames": len(train_graphs), "wall_s": round(time.time() - t_start, 1)})
+    if base is not None:  # from here on every label is DFT - base
+        train_graphs = residual_graphs(base["path"], train_graphs, threads=spec.threads, log=_log, cache=spec.base_cache)
+        test_sets = {k: residual_graphs(base["path"], v, threads=spec.threads, cache=spec.base_cache)
+                     for k, v in test_sets.items()}
+        _log({"event": "residuals", "base": base["path"], "wall_s": round(time.time() - t_start, 1)})
 
     data_elements = sorted(_elements(train_graphs))
     if init_model is None:
@@ -111,19 +123,25 @@ def run(spec: RunSpec) -> dict:
     if init_model is not None:
         defaults.update(lr=1e-3, warmup_steps=10)
     settings = TrainSettings(**{**defaults, **spec.settings})
+    if init_model is not None:  # a round's few labels fill one or two batches: epochs alone would be a handful of steps
+        n_batches = len(pack_batches(train_graphs, np.arange(len(train_graphs)), settings.max_atoms_per_batch))
+        settings = replace(settings, epochs=max(settings.epochs, math.ceil(MIN_FINETUNE_STEPS / max(1, n_batches))))
     budget_s = None
     if spec.max_minutes:  # leave ~8 % (at least 20 s) of the budget for metrics, export and checks
         total_s = 60 * spec.max_minutes
         budget_s = max(1.0, total_s - max(20.0, 0.08 * total_s) - (time.time() - t_start))
     ema, summary = train(model, train_graphs, features, settings, log=_log, budget_s=budget_s)
     del features
+    if base is not None:
+        zero_unseen_elements(ema, set(ema.cfg.elements))
 
     out = Path(spec.out)
     out.mkdir(parents=True, exist_ok=True)
     pt_path, onnx_path = out / f"{spec.name}.pt", out / f"{spec.name}.onnx"
     # the checkpoint first (CPU tensors): if the export fails on this machine (another torch),
     # export.export_onnx on the loaded .pt finishes it elsewhere
-    save_checkpoint(copy.deepcopy(ema).to("cpu"), seeds, pt_path, spec.name)
+    save_checkpoint(copy.deepcopy(ema).to("cpu"), seeds, pt_path, spec.name,
+                    base=None if base is None else {"path": os.path.relpath(base["path"], out), "sha256": base["sha256"]})
     _log({"event": "checkpoint", "file": str(pt_path), "wall_s": round(time.time() - t_start, 1)})
 
     metrics = {}
@@ -135,11 +153,27 @@ def run(spec: RunSpec) -> dict:
             skipped[name] = f"elements {sorted(SYMBOLS[z] for z in missing)} not in the training data"
             continue
         metrics[name] = evaluate(ema, graphs)
+    spread = None
+    if base is not None:  # calibrate the spread on half of each held-out set, report the other half
+        calib = merge([{k: v[0::2] for k, v in m.items()} for m in metrics.values()]) if metrics else None
+        if calib is not None and len(calib["n_atoms"]) >= MIN_CALIBRATION_FRAMES:
+            spread = {"energy": fit_spread_scale(calib["energy_error_ev_per_atom"], calib["energy_std_ev_per_atom"]),
+                      "forces": fit_spread_scale(calib["max_force_error"], calib["max_force_dev"]),
+                      "fitted_on_frames": int(len(calib["n_atoms"]))}
+            metrics = {k: {kk: vv[1::2] for kk, vv in m.items()} for k, m in metrics.items()}
+        else:  # too few held-out frames (a campaign round): keep the factors of the model fine-tuned from
+            inherited = (init_blob or {}).get("base", {}).get("spread_scale") or {"energy": 1.0, "forces": 1.0}
+            spread = {"energy": inherited["energy"], "forces": inherited["forces"],
+                      "inherited_from": (init_blob or {}).get("name")}
+        metrics = {k: scaled_uncertainty(m, spread) for k, m in metrics.items()}
+        # again, now with the factors: a fine-tune that cannot calibrate inherits them from here
+        save_checkpoint(copy.deepcopy(ema).to("cpu"), seeds, pt_path, spec.name,
+                        base={"path": os.path.relpath(base["path"], out), "sha256": base["sha256"], "spread_scale": spread})
     _log({"event": "metrics", **{k: summarize(v) for k, v in metrics.items()}})
     ema = ema.to("cpu")
 
     def write_card(io: dict) -> dict:
-        card = build_card(
+        card = (build_universal_card if base is not None else build_card)(
             spec=spec,
             model=ema,
             seeds=seeds,
@@ -155,6 +189,7 @@ def run(spec: RunSpec) -> dict:
             init=init_blob,
             wall_s=round(time.time() - t_start, 1),
             device=device,
+            **({"base": base, "spread": spread} if base is not None else {}),
         )
         (out / f"{spec.name}.card.json").write_text(json.dumps(card, indent=2) + "\n")
         return card
@@ -163,13 +198,22 @@ def run(spec: RunSpec) -> dict:
     t_exp = time.time()
     check_graphs = [g for gs in test_sets.values() for g in gs[:2] if not (_elements([g]) - supported)][:6]
     try:
-        io = export_onnx(ema, onnx_path)
-        io["verification"] = verify_onnx(ema, onnx_path, check_graphs)
+        delta_path = onnx_path.with_suffix(".delta.onnx") if base is not None else onnx_path
+        io = export_onnx(ema, delta_path)
+        io["verification"] = verify_onnx(ema, delta_path, check_graphs)
+        if base is not None:
+            io["universal"] = compose(base["path"], delta_path, onnx_path, spread_scale=spread)
+            io["universal"]["verification"] = verify_composition(base["path"], delta_path, onnx_path, check_graphs,
+                                                                 io["universal"]["spread_scale"])
         _log({"event": "exported", "wall_s": round(time.time() - t_exp, 1), **io["verification"]})
     except Exception as err:  # keep the checkpoint, the metrics and the card; re-export elsewhere
         io = {"export_error": f"{type(err).__name__}: {err}"}
         _log({"event": "export_failed", "error": io["export_error"]})
     return write_card(io)
+
+
+MIN_CALIBRATION_FRAMES = 10
+MIN_FINETUNE_STEPS = 200  # optimiser steps of a fine-tune however few the frames (the wall budget still applies)
 
 
 @torch.no_grad()
@@ -191,3 +235,30 @@ def _shift_references(model: Committee, graphs: list[Graph]) -> None:
     delta = fit_reference_energies(graphs, residual=np.array(residual))
     for z, d in delta.items():
         model.reference_energy[z] += d
+
+
+def resolve_base(spec: RunSpec, init_blob: dict | None) -> dict | None:
+    """The base potential of a Δ committee: `--base`, or the one a fine-tuned checkpoint names.
+
+    A checkpoint records the base's path (relative to the checkpoint, or absolute) and sha256;
+    a changed base file is refused, since the Δ was fitted to that model's residuals.
+    """
+    if spec.base:
+        path = Path(spec.base).resolve()
+        if not path.exists():
+            raise FileNotFoundError(f"--base {spec.base}: no such ONNX file")
+        return {"path": str(path), "sha256": sha256_file(path)}
+    if init_blob is None or "base" not in init_blob:
+        return None
+    recorded = init_blob["base"]
+    path = Path(recorded["path"])
+    if not path.is_absolute():
+        path = (Path(init_blob["path"]).parent / path).resolve()
+    if not path.exists():  # a model moved with its base (e.g. committed to models/mlip): look beside it
+        path = Path(init_blob["path"]).parent / path.name
+    if not path.exists():
+        raise FileNotFoundError(f"{init_blob['path']}: its base potential {path} is missing")
+    sha = sha256_file(path)
+    if sha != recorded["sha256"]:
+        raise ValueError(f"{init_blob['path']}: base potential {path} has sha256 {sha}, the checkpoint was fitted to {recorded['sha256']}")
+    return {"path": str(path), "sha256": sha}

@@ -197,6 +197,9 @@ def _schedule(step: int, total: int, s: TrainSettings, time_progress: float = 0.
     return s.lr_final_fraction + (1 - s.lr_final_fraction) * 0.5 * (1 + math.cos(math.pi * x))
 
 
+MIN_ATOMS_FOR_OWN_STATISTICS = 20
+
+
 @torch.no_grad()
 def fit_normalisation(model: Committee, graphs: list[Graph], features: list[FrameFeatures], only_new=False) -> None:
     """Per-element descriptor mean/std and the energy scale (RMS force component), from training data.
@@ -205,11 +208,16 @@ def fit_normalisation(model: Committee, graphs: list[Graph], features: list[Fram
     """
     desc = torch.cat([f.desc for f in features])
     species = torch.cat([torch.from_numpy(g.numbers) for g in graphs]).to(desc.device)
+    pooled_mean, pooled_std = desc.double().mean(0), desc.double().std(0, unbiased=False)
     for z in torch.unique(species).tolist():
         if only_new and not torch.all(model.desc_std[z] == 1.0):
             continue
         d = desc[species == z].double()
         mean, std = d.mean(0), d.std(0, unbiased=False)
+        if len(d) < MIN_ATOMS_FOR_OWN_STATISTICS:  # a rare element: its few atoms would give std ~ 0
+            mean, std = pooled_mean, pooled_std
+        # a feature (nearly) constant on one element would blow up its standardised value elsewhere
+        std = torch.maximum(std, 0.1 * pooled_std)
         std = torch.where(std > 1e-6 * (mean.abs() + 1e-6), std, torch.ones_like(std))
         model.desc_mean[z] = mean.float()
         model.desc_std[z] = std.float()
