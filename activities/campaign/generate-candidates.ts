@@ -3,6 +3,9 @@
  * composition, and stores the valid ones as origin 'generated' with fingerprints. Keys are
  * `<campaign>:r<k>:gen:<index>`, so a retry stores nothing twice; invalid samples are counted by
  * reason, not stored. `generator.model: prototypes` uses the built-in prototype generator.
+ * Every sample of a system contains every element of it (a composition is drawn per sample,
+ * charge balanced for ionic systems; `models/generator/conditioning.ts`); a system without any
+ * charge-balanced composition is logged as a warning.
  */
 import { Context } from '@temporalio/activity';
 import { Composition } from '../../crystal/composition.js';
@@ -92,9 +95,11 @@ export function createGenerateCandidates(deps: CampaignActivityDependencies) {
           if (perRequest[k] === 0) continue;
           const result = await generate(model, requests[k]!, perRequest[k]!, {
             seed: seed * 1000 + k,
-            ...(config.generator.steps ? { steps: config.generator.steps } : {}),
+            // The model's measured default (100 of 1000 for diffcsp-mp20) unless the config names one.
+            steps: config.generator.steps ?? model.schedule.defaultSteps,
             onProgress: (p) => ctx.heartbeat({ request: k, ...p }),
           });
+          for (const w of result.warnings) ctx.log.warn(`generateCandidates: ${w}`);
           for (const s of result.samples) samples.push({ ...s, index: offset + s.index });
           offset += perRequest[k]!;
         }

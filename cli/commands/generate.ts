@@ -34,6 +34,7 @@ interface GenerateCliOptions {
   threads?: number;
   device: 'auto' | 'cpu' | 'cuda';
   clipTypes?: boolean;
+  allowSubsystems?: boolean;
   json?: boolean;
   progress?: boolean;
 }
@@ -68,7 +69,12 @@ export function registerGenerate(program: Command): void {
     )
     .option(
       '--system <elements>',
-      'chemical system for de-novo generation, e.g. Li-Si-O (outputs use only these elements)',
+      'chemical system, e.g. Li-Si-O: each structure gets a drawn composition with every element ' +
+        '(charge balanced where the system has an anion: O, N, F, Cl, Br, I, S, Se, Te, P, H) and only its types',
+    )
+    .option(
+      '--allow-subsystems',
+      'with --system: let structures miss elements of the system (de-novo type diffusion over its elements, DiffCSP ab initio)',
     )
     .option(
       '--composition <formula>',
@@ -88,7 +94,7 @@ export function registerGenerate(program: Command): void {
     .requiredOption('--out <dir>', 'directory for the CIF files (invalid samples go to <dir>/invalid/)')
     .option(
       '--steps <K>',
-      'respace the schedule to K network steps (faster, lower quality; default: the full schedule)',
+      "respace the schedule to K network steps (default: the model's default_steps for a --system request, the full schedule otherwise)",
       positiveInteger,
     )
     .option(
@@ -98,11 +104,14 @@ export function registerGenerate(program: Command): void {
     .option(
       '--json',
       'print {"model","requested","valid","invalid":[{"index","reason","codes","file"}],"files":[],' +
-        '"structures":[{"index","file","spaceGroup":{"number","symbol"}}],"invalid_counts","seed","steps","wall_s"}',
+        '"structures":[{"index","file","spaceGroup":{"number","symbol"}}],"invalid_counts","warnings","seed","steps","wall_s"}',
     )
     .action(async (opts: GenerateCliOptions) => {
       if (opts.system !== undefined && opts.composition !== undefined) {
         throw new InvalidArgumentError('give either --system or --composition, not both');
+      }
+      if (opts.allowSubsystems && opts.system === undefined) {
+        throw new InvalidArgumentError('--allow-subsystems goes with --system');
       }
       const { writeCif } = await import('../../crystal/io/cif.js');
       const { Structure } = await import('../../crystal/structure.js');
@@ -116,7 +125,12 @@ export function registerGenerate(program: Command): void {
               natoms: opts.natoms,
             }
           : opts.system !== undefined
-            ? { kind: 'system', elements: sampler.parseChemicalSystem(opts.system), natoms: opts.natoms }
+            ? {
+                kind: 'system',
+                elements: sampler.parseChemicalSystem(opts.system),
+                natoms: opts.natoms,
+                allowSubsystems: Boolean(opts.allowSubsystems),
+              }
             : { kind: 'unconditional', natoms: opts.natoms };
       const model = await sampler.GeneratorModel.load(sampler.resolveGeneratorPath(opts.model), {
         executionProviders: opts.device,
@@ -139,7 +153,15 @@ export function registerGenerate(program: Command): void {
             seed: opts.seed,
             batchSize: opts.batchSize,
             clipTypes: Boolean(opts.clipTypes),
-            ...(opts.steps ? { steps: opts.steps } : {}),
+            // Composition-fixed (CSP-mode) system requests keep their quality at the model's
+            // measured default_steps (diffcsp-mp20: 100 of 1000, models/generator/README.md "Steps
+            // vs quality"); de-novo and sub-system requests lose compositional validity when
+            // respaced, so they keep the full schedule unless --steps says otherwise.
+            steps:
+              opts.steps ??
+              (request.kind === 'system' && !request.allowSubsystems
+                ? model.schedule.defaultSteps
+                : model.schedule.numSteps),
             onProgress: (p) =>
               progress.update({
                 done: p.samplesDone,
@@ -151,6 +173,7 @@ export function registerGenerate(program: Command): void {
         } finally {
           progress.end();
         }
+        for (const w of result.warnings) log(`warning: ${w}`);
         const out = resolve(opts.out);
         await mkdir(out, { recursive: true });
         const width = Math.max(4, String(opts.num - 1).length);
@@ -194,6 +217,7 @@ export function registerGenerate(program: Command): void {
           files,
           structures,
           invalid_counts: result.invalidCounts,
+          warnings: result.warnings,
           out,
           seed: result.seed,
           steps: result.steps,

@@ -6,12 +6,12 @@
  * const model = await GeneratorModel.load(resolveGeneratorPath());
  * const result = await generate(model, { kind: 'system', elements: ['Li', 'Si', 'O'] }, 100, { seed: 7 });
  * result.validCount;                  // e.g. 93
- * result.samples[0].structure;        // Niggli-reduced, only Li, Si and O
+ * result.samples[0].structure;        // Niggli-reduced, with Li, Si and O (a drawn, charge-balanced composition)
  * result.invalidCounts;               // { too_close: 5, volume_per_atom: 2 }
  * ```
  */
 import type { ValidityOptions } from '../../crystal/validity.js';
-import { planSamples, type GenerationRequest, type SamplePlan } from './conditioning.js';
+import { planSamples, planWarnings, type GenerationRequest, type SamplePlan } from './conditioning.js';
 import type { GeneratorModel } from './generator-model.js';
 import { finishSample, type GeneratedSample } from './postprocess.js';
 import { sample, type SamplerOptions, type SamplerProgress } from './sample.js';
@@ -36,6 +36,8 @@ export interface GenerationResult {
   readonly validCount: number;
   /** Invalid samples per reason code (a sample with two reasons counts under both). */
   readonly invalidCounts: Readonly<Record<string, number>>;
+  /** Notes for the user from planning, e.g. that no charge-balanced composition exists (distinct). */
+  readonly warnings: readonly string[];
   readonly wallS: number;
 }
 
@@ -79,6 +81,7 @@ export async function generateFromPlans(
     samples,
     validCount: samples.filter((s) => s.valid).length,
     invalidCounts,
+    warnings: planWarnings(plans),
     wallS: (performance.now() - started) / 1000,
   });
 }

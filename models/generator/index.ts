@@ -30,10 +30,19 @@ export {
   parseChemicalSystem,
   parseCompositionRequest,
   planSamples,
+  planWarnings,
   systemKey,
   type GenerationRequest,
   type SamplePlan,
 } from './conditioning.js';
+export { compositionSpace, type ChargeChoice, type CompositionSpace } from './system-compositions.js';
+export {
+  ANION_CANDIDATES,
+  electronegativity,
+  isChargeBalanced,
+  isIonicSystem,
+  oxidationStates,
+} from './oxidation-states.js';
 export { sample, sampleSteps, type RawSample, type SamplerOptions, type SamplerProgress } from './sample.js';
 export {
   finishSample,

@@ -50,7 +50,8 @@ export interface SamplerOptions {
   readonly batchSize?: number;
   /**
    * Evaluated steps; default the schedule's num_steps (the full schedule). Fewer respaces the
-   * schedule (`timesteps.ts`), for tests and quick looks only.
+   * schedule (`timesteps.ts`); `schedule.defaultSteps` is the count measured to keep the model's
+   * quality (models/generator/README.md, "Steps vs quality").
    */
   readonly steps?: number;
   /** Langevin step size; default the schedule's `step_lr.gen` or `step_lr.csp` by mode. */

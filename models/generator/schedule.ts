@@ -47,6 +47,8 @@ export const ScheduleSchema = z
     sampler: z.looseObject({
       step_lr: z.looseObject({ csp: z.number().positive(), gen: z.number().positive() }),
       corrector_steps: z.number().int().min(0).optional(),
+      /** Respaced steps that callers run by default (campaigns); see {@link GeneratorSchedule.defaultSteps}. */
+      default_steps: z.number().int().positive().optional(),
     }),
     /** Element symbol of each type channel, index k = Z - 1. */
     elements: z.array(z.string().min(1)).min(1),
@@ -73,6 +75,13 @@ export const ScheduleSchema = z
       if (len !== n) {
         ctx.addIssue({ code: 'custom', path, message: `expected num_steps + 1 = ${n} entries, got ${len}` });
       }
+    }
+    if (s.sampler.default_steps !== undefined && s.sampler.default_steps > s.num_steps) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sampler', 'default_steps'],
+        message: `expected at most num_steps = ${s.num_steps}, got ${s.sampler.default_steps}`,
+      });
     }
     if (!Object.values(s.natoms_distribution.overall).some((c) => c > 0)) {
       ctx.addIssue({
@@ -110,6 +119,12 @@ export interface GeneratorSchedule {
   /** Langevin step sizes of the corrector, for CSP and for de-novo generation. */
   readonly stepLr: { readonly csp: number; readonly gen: number };
   readonly correctorSteps: number;
+  /**
+   * Steps a campaign runs when its config names none (`sampler.default_steps` of the file, else
+   * num_steps): a respaced schedule measured to sample as well as the full one for this model
+   * (models/generator/README.md, "Steps vs quality"). The sampler's own default stays num_steps.
+   */
+  readonly defaultSteps: number;
   /** Element symbol of each type channel (T = elements.length). */
   readonly elements: readonly string[];
   /** Training counts of cells by number of atoms: overall, and per chemical system ('Li-O-Si'). */
@@ -161,6 +176,7 @@ export function parseSchedule(value: unknown, path: string): GeneratorSchedule {
     types: { ...ddpm(s.types), oneHotScale: s.types.one_hot_scale ?? 1 },
     stepLr: { csp: s.sampler.step_lr.csp, gen: s.sampler.step_lr.gen },
     correctorSteps: s.sampler.corrector_steps ?? 1,
+    defaultSteps: s.sampler.default_steps ?? s.num_steps,
     elements: Object.freeze([...s.elements]),
     natoms: {
       overall: countMap(s.natoms_distribution.overall),

@@ -143,7 +143,13 @@ export async function evaluateGenerator(model: GeneratorModel, options: Evaluate
       const started = performance.now();
       const plans: SamplePlan[] = [];
       for (const system of systems) {
-        const request = { kind: 'system' as const, elements: parseChemicalSystem(system) };
+        // De-novo type diffusion, the protocol of the published metrics and the card: the
+        // default (a drawn composition, types fixed) contains every element by construction.
+        const request = {
+          kind: 'system' as const,
+          elements: parseChemicalSystem(system),
+          allowSubsystems: true,
+        };
         for (const p of planSamples(request, perSystem, model.schedule, seed + 3, model.name)) {
           plans.push({ ...p, index: plans.length });
         }
@@ -201,6 +207,11 @@ export async function evaluateGenerator(model: GeneratorModel, options: Evaluate
       rmse: round(csp.rmse),
       valid_pairs: csp.validPairs,
       matched_ignoring_validity: csp.matchedIgnoringValidity,
+      structural_validity_pct: pct(
+        predictions.filter(structurallyValid).length / Math.max(1, predictions.length),
+      ),
+      /** Test rows whose prediction matched (for paired comparisons between runs on the same rows). */
+      matched_material_ids: cspRows.filter((_, i) => csp.rms[i] !== null).map((r) => r.materialId),
       matcher: DIFFCSP_MATCHER,
       sampling_wall_s: round(cspSampleS, 1),
       matching_wall_s: round(cspMatchS, 1),

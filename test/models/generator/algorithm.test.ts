@@ -106,7 +106,12 @@ describe('predictor-corrector arithmetic (fake denoiser)', () => {
   it('matches the schedule text step for step, including the draw order and type masking', async () => {
     const seen: DenoiserInputs[] = [];
     const model = fakeModel(schedule, seen);
-    const plans = planSamples({ kind: 'system', elements: ['Li', 'O'], natoms: 3 }, 1, schedule, 5);
+    const plans = planSamples(
+      { kind: 'system', elements: ['Li', 'O'], natoms: 3, allowSubsystems: true },
+      1,
+      schedule,
+      5,
+    );
     const [got] = await sample(model, [{ ...plans[0]!, natoms: 3 }], { seed: 5 });
     const want = reference(schedule, 5, 0, 3, new Set(plans[0]!.allowedTypes));
     const close = (a: number, b: number) =>
@@ -123,7 +128,12 @@ describe('predictor-corrector arithmetic (fake denoiser)', () => {
 
   it('clipTypes: the posterior mean of the clipped clean-type estimate', async () => {
     const model = fakeModel(schedule, []);
-    const plans = planSamples({ kind: 'system', elements: ['Fe', 'O', 'Li'], natoms: 4 }, 1, schedule, 8);
+    const plans = planSamples(
+      { kind: 'system', elements: ['Fe', 'O', 'Li'], natoms: 4, allowSubsystems: true },
+      1,
+      schedule,
+      8,
+    );
     const [got] = await sample(model, plans, { seed: 8, clipTypes: true });
     const want = reference(schedule, 8, 0, 4, new Set(plans[0]!.allowedTypes), true);
     expect(got!.species).toEqual(want.species);

@@ -119,4 +119,57 @@ describe('matdisc generate', () => {
     ).rejects.toThrow(/either --system or --composition/);
     expect(existsSync(join(dir, 'x'))).toBe(false);
   });
+
+  it('--system gives every structure every element; --allow-subsystems goes with --system only', async () => {
+    const out = join(dir, 'alloy');
+    const json = JSON.parse(
+      await run([
+        'generate',
+        '--system',
+        'Cu-Au',
+        '--natoms',
+        '2',
+        '-n',
+        '6',
+        '--out',
+        out,
+        '--json',
+        ...common,
+      ]),
+    );
+    expect(json.warnings).toEqual([]);
+    const written = [
+      ...json.files,
+      ...json.invalid.map((r: { file: string | null }) => r.file).filter(Boolean),
+    ];
+    expect(written).toHaveLength(6);
+    for (const f of written) {
+      expect(f).toMatch(/-CuAu\.cif$/);
+      expect(
+        readCif(readFileSync(join(out, f), 'utf8'))
+          .species.slice()
+          .sort(),
+      ).toEqual(['Au', 'Cu']);
+    }
+    await expect(
+      run(['generate', '--composition', 'NaCl', '--allow-subsystems', '--out', join(dir, 'y'), ...common]),
+    ).rejects.toThrow(/--allow-subsystems goes with --system/);
+    const loose = JSON.parse(
+      await run([
+        'generate',
+        '--system',
+        'Cu-Au',
+        '--natoms',
+        '2',
+        '-n',
+        '2',
+        '--allow-subsystems',
+        '--out',
+        join(dir, 'loose'),
+        '--json',
+        ...common,
+      ]),
+    );
+    expect(loose.requested).toBe(2);
+  });
 });

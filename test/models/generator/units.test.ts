@@ -73,6 +73,20 @@ describe('schedule and steps', () => {
     expect(() => parseSchedule(bad, 'x.schedule.json')).toThrow(/coords\.sigmas.*101 entries/);
   });
 
+  it('default steps: the file sampler.default_steps (at most num_steps), else the full schedule', () => {
+    expect(schedule.defaultSteps).toBe(100); // the fixture names none
+    const sampler = scheduleJson.sampler as object;
+    expect(
+      parseSchedule({ ...scheduleJson, sampler: { ...sampler, default_steps: 25 } }, 'x').defaultSteps,
+    ).toBe(25);
+    expect(() =>
+      parseSchedule({ ...scheduleJson, sampler: { ...sampler, default_steps: 101 } }, 'x'),
+    ).toThrow(/sampler\.default_steps.*at most num_steps = 100/);
+    // diffcsp-mp20: 100 of 1000 (models/generator/README.md, "Steps vs quality").
+    const path = resolveGeneratorPath().replace(/\.onnx$/, '.schedule.json');
+    expect(parseSchedule(JSON.parse(readFileSync(path, 'utf8')), path).defaultSteps).toBe(100);
+  });
+
   it('full schedule: s = T..1 with the file coefficients; DiffCSP noise rule (none on the last step)', () => {
     const steps = pcSteps(schedule);
     expect(steps.map((s) => s.s)).toEqual(stepIndices(100));
@@ -116,6 +130,34 @@ describe('schedule and steps', () => {
     // Respacing to every step is the full schedule.
     expect(pcSteps(schedule, 100)).toEqual(pcSteps(schedule));
     expect(() => pcSteps(schedule, 0)).toThrow(RangeError);
+  });
+
+  it('respaced chains keep the full schedule at the kept steps (alpha-bar, posterior, coordinate sigmas)', () => {
+    for (const k of [1, 2, 7, 10, 25, 50, 99]) {
+      const steps = pcSteps(schedule, k);
+      // Forward along the kept steps s_1 < ... < s_K, the product of the respaced alphas is alpha_bar[s_j].
+      let abar = 1;
+      for (const st of [...steps].reverse()) {
+        for (const [d, full] of [
+          [st.lattice, schedule.lattice],
+          [st.types, schedule.types],
+        ] as const) {
+          const alpha = 1 / d.c0 ** 2;
+          expect(d.c1 * Math.sqrt(1 - full.alphaBars[st.s]!)).toBeCloseTo(1 - alpha, 12); // beta = 1 - alpha
+          // Posterior variance of the DDPM with these betas: beta (1 - abar_prev) / (1 - abar).
+          const abarPrev = full.alphaBars[st.next]!;
+          expect(d.sigma ** 2).toBeCloseTo(((1 - alpha) * (1 - abarPrev)) / (1 - full.alphaBars[st.s]!), 12);
+        }
+        abar *= 1 / st.lattice.c0 ** 2;
+        expect(abar / schedule.lattice.alphaBars[st.s]!).toBeCloseTo(1, 9);
+        // The coordinate chain visits the full schedule's sigmas: each step starts where the last ended.
+        expect(st.sigma).toBe(schedule.coords.sigmas[st.s]);
+        expect(st.sigmaNext).toBe(schedule.coords.sigmas[st.next]);
+        expect(st.scoreScale).toBe(Math.sqrt(schedule.coords.normalisers[st.s]!));
+      }
+      expect(steps.map((s) => s.next)).toEqual([...steps.slice(1).map((s) => s.s), 0]);
+      expect(steps[0]!.s).toBe(100);
+    }
   });
 });
 
