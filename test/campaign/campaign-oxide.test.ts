@@ -36,6 +36,9 @@ describe('an oxide campaign', () => {
         relax: { fmax: 0.1, steps: 60 },
         acquisition: { strategy: 'greedy', kappa: 1 },
         dft: { profile: 'test', budgetPerRound: 1, budgetTotal: 1, maxConcurrent: 2 },
+        // Two rounds so that round 1's labels retrain the model (no retraining after the last
+        // round); the budget is spent in round 1, so the campaign ends after that retraining.
+        rounds: 2,
         retraining: { policy: 'every-round', epochs: 5, maxMinutes: 4 },
       }),
     );
