@@ -64,13 +64,15 @@ describe('matdisc dft and signals', () => {
           'test',
           '--work-dir',
           workDir,
+          // plain progress lines on stderr: the test waits for pw.x's first SCF iteration in them
+          '--progress',
         ],
         { cwd: ROOT, reject: false },
       );
       let stderr = '';
       cli.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       let running: number[] = [];
-      for (let i = 0; i < 480 && (running.length === 0 || !/"scfIteration":\d+/.test(stderr)); i++) {
+      for (let i = 0; i < 480 && (running.length === 0 || !/SCF iteration \d+/.test(stderr)); i++) {
         await sleep(250);
         running = await pwxIn(workDir);
       }
