@@ -23,7 +23,7 @@ import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Lattice, matmul3, norm, type Mat3, type Vec3 } from '../crystal/lattice.js';
+import { Lattice, matmul3, type Mat3 } from '../crystal/lattice.js';
 import { Structure } from '../crystal/structure.js';
 import { supercell } from '../crystal/supercell.js';
 import { spaceGroupOf } from '../crystal/symmetry/index.js';
@@ -33,6 +33,8 @@ import { QeProfile, type QeProfileName } from '../dft/qe/profiles.js';
 import { QeTemplate } from '../dft/qe/qe-template.js';
 import { runCalculation } from '../dft/run-calculation.js';
 import { symmetrizedDftInput } from '../dft/symmetrize-input.js';
+import { rattled } from '../test/dft/distorted-cells.js';
+import { rng } from '../test/helpers/rng.js';
 
 const argv = process.argv.slice(2);
 const args = new Map(argv.map((a, i, all) => [a, all[i + 1] ?? '']));
@@ -48,30 +50,6 @@ const pseudoDir =
   process.env.PSEUDO_DIR ??
   resolve(import.meta.dirname, '../../shared/data/pseudos/SSSP_1.3.0_PBE_efficiency');
 const mp20 = resolve(import.meta.dirname, '../../shared/data/mp_20/pilot_first1000/train.csv.gz');
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Every site moved by exactly `amplitude` Å in a random direction. */
-function rattled(s: Structure, amplitude: number, rand: () => number): Structure {
-  const cart = Structure.cartCoords(s).map((x): Vec3 => {
-    let d: Vec3;
-    do d = [rand() - 0.5, rand() - 0.5, rand() - 0.5];
-    while (norm(d) < 0.1);
-    const k = amplitude / norm(d);
-    return [x[0] + k * d[0], x[1] + k * d[1], x[2] + k * d[2]];
-  });
-  return Structure.fromCartesian(s.lattice, s.species, cart);
-}
 
 /** Rotation by `deg` degrees about the axis (1, 1, 1)/√3 (so the cube is in no standard orientation). */
 function rotatedAboutDiagonal(s: Structure, deg: number): Structure {

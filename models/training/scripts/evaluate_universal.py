@@ -23,9 +23,9 @@ import torch
 
 from matdisc_training.mlip.checkpoint import load_checkpoint
 from matdisc_training.mlip.data import load_graphs
-from matdisc_training.mlip.delta import residual_graphs, scaled_uncertainty
+from matdisc_training.mlip.delta import checkpoint_base, residual_graphs, scaled_uncertainty
 from matdisc_training.mlip.metrics import evaluate, summarize
-from matdisc_training.mlip.pipeline import RunSpec, _shift_references, resolve_base
+from matdisc_training.mlip.pipeline import _shift_references
 
 
 def zero_network(model):
@@ -51,7 +51,7 @@ def main() -> int:
     card = json.loads(Path(args.card).read_text())
     scale = card["universal"]["spread_scale"]
     model, blob = load_checkpoint(args.card)
-    base = resolve_base(RunSpec(data=[], out="", name=""), blob)["path"]
+    base = checkpoint_base(blob)["path"]
     out: dict = {"card": card["name"], "spread_scale": scale, "sets": {}}
 
     def both(universal, baseline, graphs) -> dict:

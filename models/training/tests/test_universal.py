@@ -20,9 +20,9 @@ pytest.importorskip("onnxruntime", reason="Not installed: onnxruntime (pip insta
 from matdisc_training.elements import atomic_number  # noqa: E402
 from matdisc_training.mlip.checkpoint import load_checkpoint  # noqa: E402
 from matdisc_training.mlip.data import load_graphs  # noqa: E402
-from matdisc_training.mlip.delta import predict_graphs, residual_graphs, verify_composition  # noqa: E402
+from matdisc_training.mlip.delta import checkpoint_base, predict_graphs, residual_graphs, verify_composition  # noqa: E402
 from matdisc_training.mlip.metrics import evaluate, summarize  # noqa: E402
-from matdisc_training.mlip.pipeline import RunSpec, _shift_references, resolve_base, run  # noqa: E402
+from matdisc_training.mlip.pipeline import RunSpec, _shift_references, run  # noqa: E402
 
 MODELS = Path(__file__).resolve().parents[2] / "mlip"
 CARD = MODELS / "universal-committee.card.json"
@@ -44,7 +44,7 @@ def test_card_names_its_parts(card):
     assert card["universal"]["spread_scale"]["energy"] > 0 and card["universal"]["spread_scale"]["forces"] > 0
     model, blob = load_checkpoint(CARD)
     assert blob["base"]["spread_scale"]["forces"] == card["universal"]["spread_scale"]["forces"]
-    assert resolve_base(RunSpec(data=[], out="", name=""), blob)["path"] == str(base.resolve())
+    assert checkpoint_base(blob)["path"] == str(base.resolve())
     for name in card["metrics"]["test_sets"]:
         assert card["metrics"]["test_sets"][name]["spearman_energy_std_vs_abs_energy_error"] is not None
     assert delta.exists()
@@ -88,7 +88,7 @@ def test_one_round_of_new_labels_lowers_the_next_rounds_errors(tmp_path):
     r2.write_text("\n".join(blocks[8::16]) + "\n")
 
     model, blob = load_checkpoint(CARD)
-    base = resolve_base(RunSpec(data=[], out="", name=""), blob)["path"]
+    base = checkpoint_base(blob)["path"]
     g1 = residual_graphs(base, load_graphs(r1, model.cfg.cutoff))
     g2 = residual_graphs(base, load_graphs(r2, model.cfg.cutoff))
     baseline = copy.deepcopy(model)

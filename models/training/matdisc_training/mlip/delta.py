@@ -142,6 +142,29 @@ def residual_graphs(base: str | Path, graphs: list[Graph], threads: int = 1, log
     return result
 
 
+def checkpoint_base(blob: dict) -> dict | None:
+    """The base potential a Δ committee's checkpoint (checkpoint.load_checkpoint's blob) names.
+
+    The checkpoint records the base's path (relative to the checkpoint, or absolute) and sha256;
+    a model moved with its base (committed to models/mlip) finds it beside itself. A changed
+    base file is refused: the Δ was fitted to that model's residuals.
+    """
+    if "base" not in blob:
+        return None
+    recorded, here = blob["base"], Path(blob["path"]).parent
+    path = Path(recorded["path"])
+    if not path.is_absolute():
+        path = (here / path).resolve()
+    if not path.exists():
+        path = here / path.name
+    if not path.exists():
+        raise FileNotFoundError(f"{blob['path']}: its base potential {path} is missing")
+    sha = sha256_file(path)
+    if sha != recorded["sha256"]:
+        raise ValueError(f"{blob['path']}: base potential {path} has sha256 {sha}, the checkpoint was fitted to {recorded['sha256']}")
+    return {"path": str(path), "sha256": sha}
+
+
 def zero_unseen_elements(model: Committee, seen: set[int]) -> None:
     """Make the correction exactly 0 (energy and gradient) on elements without training atoms.
 

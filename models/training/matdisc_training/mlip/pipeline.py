@@ -17,7 +17,7 @@ import torch
 from ..elements import SYMBOLS
 from .card import build_card
 from .checkpoint import load_checkpoint, save_checkpoint
-from .delta import compose, fit_spread_scale, residual_graphs, scaled_uncertainty, sha256_file, verify_composition, zero_unseen_elements
+from .delta import checkpoint_base, compose, fit_spread_scale, residual_graphs, scaled_uncertainty, sha256_file, verify_composition, zero_unseen_elements
 from .universal_card import build_universal_card
 from .data import Graph, collate, file_sha256, fit_reference_energies, holdout_split, load_graphs, pack_batches
 from .export import export_onnx, verify_onnx
@@ -139,12 +139,6 @@ def run(spec: RunSpec) -> dict:
     out = Path(spec.out)
     out.mkdir(parents=True, exist_ok=True)
     pt_path, onnx_path = out / f"{spec.name}.pt", out / f"{spec.name}.onnx"
-    # the checkpoint first (CPU tensors): if the export fails on this machine (another torch),
-    # export.export_onnx on the loaded .pt finishes it elsewhere
-    save_checkpoint(copy.deepcopy(ema).to("cpu"), seeds, pt_path, spec.name,
-                    base=None if base is None else {"path": os.path.relpath(base["path"], out), "sha256": base["sha256"]})
-    _log({"event": "checkpoint", "file": str(pt_path), "wall_s": round(time.time() - t_start, 1)})
-
     metrics = {}
     supported = set(ema.cfg.elements)
     skipped = {}
@@ -167,9 +161,13 @@ def run(spec: RunSpec) -> dict:
             spread = {"energy": inherited["energy"], "forces": inherited["forces"],
                       "inherited_from": (init_blob or {}).get("name")}
         metrics = {k: scaled_uncertainty(m, spread) for k, m in metrics.items()}
-        # again, now with the factors: a fine-tune that cannot calibrate inherits them from here
-        save_checkpoint(copy.deepcopy(ema).to("cpu"), seeds, pt_path, spec.name,
-                        base={"path": os.path.relpath(base["path"], out), "sha256": base["sha256"], "spread_scale": spread})
+    # the checkpoint before the export (CPU tensors): if the export fails on this machine (another
+    # torch), export.export_onnx on the loaded .pt finishes it elsewhere. A Δ committee's names its
+    # base and the spread factors, which a fine-tune that cannot calibrate inherits.
+    save_checkpoint(copy.deepcopy(ema).to("cpu"), seeds, pt_path, spec.name,
+                    base=None if base is None else {"path": os.path.relpath(base["path"], out),
+                                                    "sha256": base["sha256"], "spread_scale": spread})
+    _log({"event": "checkpoint", "file": str(pt_path), "wall_s": round(time.time() - t_start, 1)})
     _log({"event": "metrics", **{k: summarize(v) for k, v in metrics.items()}})
     ema = ema.to("cpu")
 
@@ -239,27 +237,10 @@ def _shift_references(model: Committee, graphs: list[Graph]) -> None:
 
 
 def resolve_base(spec: RunSpec, init_blob: dict | None) -> dict | None:
-    """The base potential of a Δ committee: `--base`, or the one a fine-tuned checkpoint names.
-
-    A checkpoint records the base's path (relative to the checkpoint, or absolute) and sha256;
-    a changed base file is refused, since the Δ was fitted to that model's residuals.
-    """
+    """The base potential of a Δ committee: `--base`, or the one a fine-tuned checkpoint names."""
     if spec.base:
         path = Path(spec.base).resolve()
         if not path.exists():
             raise FileNotFoundError(f"--base {spec.base}: no such ONNX file")
         return {"path": str(path), "sha256": sha256_file(path)}
-    if init_blob is None or "base" not in init_blob:
-        return None
-    recorded = init_blob["base"]
-    path = Path(recorded["path"])
-    if not path.is_absolute():
-        path = (Path(init_blob["path"]).parent / path).resolve()
-    if not path.exists():  # a model moved with its base (e.g. committed to models/mlip): look beside it
-        path = Path(init_blob["path"]).parent / path.name
-    if not path.exists():
-        raise FileNotFoundError(f"{init_blob['path']}: its base potential {path} is missing")
-    sha = sha256_file(path)
-    if sha != recorded["sha256"]:
-        raise ValueError(f"{init_blob['path']}: base potential {path} has sha256 {sha}, the checkpoint was fitted to {recorded['sha256']}")
-    return {"path": str(path), "sha256": sha}
+    return None if init_blob is None else checkpoint_base(init_blob)

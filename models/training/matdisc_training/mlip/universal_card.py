@@ -58,11 +58,11 @@ def build_torch_reference(card_path: str):
     from ..sevennet.model import build_module
     from .checkpoint import load_checkpoint
     from .export import potential_fn
-    from .pipeline import RunSpec, resolve_base
+    from .delta import checkpoint_base
 
     card = json.loads(Path(card_path).read_text())
     delta, blob = load_checkpoint(card_path)
-    base_path = Path(resolve_base(RunSpec(data=[], out="", name=""), blob)["path"])
+    base_path = Path(checkpoint_base(blob)["path"])
     base = build_module(str(base_path.with_suffix("").with_suffix(".card.json")))
     correction = potential_fn(delta.eval())
     scale = card["universal"]["spread_scale"]
