@@ -419,7 +419,9 @@ export function parseCampaignText(text: string): CampaignConfig {
 }
 
 /** Every element the campaign can produce. */
-export function campaignElements(c: CampaignConfig): string[] {
+export function campaignElements(c: {
+  readonly chemistry: Pick<CampaignConfig['chemistry'], 'systems' | 'compositions'>;
+}): string[] {
   const els = new Set<string>();
   for (const s of c.chemistry.systems) for (const e of s.split('-')) els.add(e);
   for (const f of c.chemistry.compositions) for (const e of Object.keys(Composition.parse(f))) els.add(e);

@@ -403,19 +403,13 @@ async function printStatuses(
 async function statusFromDatabase(ep: StackEndpoints, id: string, opts: StatusOptions): Promise<void> {
   if (!ep.database && !existsSync(join(ep.dataDir, 'pglite')))
     throw new Error(`no campaign ${id}: ${ep.dataDir} has no database; ${noStackHint(ep.dataDir)}`);
-  const { Database } = await import('../../db/database.js');
-  const { withDatabaseUrl } = await import('../stack/with-database.js');
+  const { withDatabase } = await import('../stack/with-database.js');
   if (!ep.database) log(`no running stack for ${ep.dataDir}: reading ${id} from its database`);
-  await withDatabaseUrl(
-    async (url) => {
-      const db = await Database.connect({ url, maxConnections: 1 });
-      try {
-        await printStatuses(() => readDatabaseStatus(db, ep, id), opts, Boolean(ep.database));
-      } finally {
-        await db.close();
-      }
+  await withDatabase(
+    (db) => printStatuses(() => readDatabaseStatus(db, ep, id), opts, Boolean(ep.database)),
+    {
+      endpoints: ep,
     },
-    { endpoints: ep },
   );
 }
 
@@ -603,9 +597,8 @@ export function registerCampaign(program: Command): void {
     .option(DATA_DIR_FLAGS, DATA_DIR_HELP)
     .option('--json', 'print JSON')
     .action(async (opts: { dataDir?: string; json?: boolean }) => {
-      const { Database } = await import('../../db/database.js');
       const { discoveryCampaignSummaries } = await import('../../db/campaign-summary.js');
-      const { withDatabaseUrl } = await import('../stack/with-database.js');
+      const { withDatabase } = await import('../stack/with-database.js');
       const ep = await stackEndpoints(opts.dataDir);
       const print = (rows: Awaited<ReturnType<typeof discoveryCampaignSummaries>>) =>
         printResult(Boolean(opts.json), rows, () =>
@@ -624,17 +617,7 @@ export function registerCampaign(program: Command): void {
         }
         log(`no running stack for ${ep.dataDir}: reading its database`);
       } else if (ep.database.source === 'stack') logStack(ep, 'reading the database');
-      await withDatabaseUrl(
-        async (url) => {
-          const db = await Database.connect({ url, maxConnections: 1 });
-          try {
-            print(await discoveryCampaignSummaries(db));
-          } finally {
-            await db.close();
-          }
-        },
-        { endpoints: ep },
-      );
+      await withDatabase(async (db) => print(await discoveryCampaignSummaries(db)), { endpoints: ep });
     });
 
   const simple = (

@@ -23,8 +23,7 @@ async function runExport(kind: ExportKind, opts: ExportOptions): Promise<void> {
   const { checkExportTarget, defaultExportFile, exportCampaign } =
     await import('../export/campaign-export.js');
   const { describeHolder, resolveStackEndpoints } = await import('../stack/stack-endpoints.js');
-  const { withDatabaseUrl } = await import('../stack/with-database.js');
-  const { Database } = await import('../../db/database.js');
+  const { withDatabase } = await import('../stack/with-database.js');
   if (opts.campaign.trim() === '') throw new Error('--campaign: the id is empty; give a campaign id');
   const out = await checkExportTarget(opts.out ?? defaultExportFile(opts.campaign, kind));
   const ep = await resolveStackEndpoints({ dataDir: opts.dataDir });
@@ -36,17 +35,7 @@ async function runExport(kind: ExportKind, opts: ExportOptions): Promise<void> {
     log(`no running stack for ${ep.dataDir}: reading its database`);
   } else if (ep.stack && ep.database.source === 'stack')
     log(`reading the database through ${describeHolder(ep.stack)}, the running stack of ${ep.dataDir}`);
-  const result = await withDatabaseUrl(
-    async (url) => {
-      const db = await Database.connect({ url, maxConnections: 1 });
-      try {
-        return await exportCampaign(db, opts.campaign, kind, out);
-      } finally {
-        await db.close();
-      }
-    },
-    { endpoints: ep },
-  );
+  const result = await withDatabase((db) => exportCampaign(db, opts.campaign, kind, out), { endpoints: ep });
   printResult(
     Boolean(opts.json),
     result,

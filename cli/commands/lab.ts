@@ -38,24 +38,13 @@ async function withDatabase<T>(
   fn: (db: import('../../db/database.js').Database) => Promise<T>,
 ): Promise<T> {
   const { noStackHint, resolveStackEndpoints } = await import('../stack/stack-endpoints.js');
-  const { withDatabaseUrl } = await import('../stack/with-database.js');
+  const { withDatabase: withStackDatabase } = await import('../stack/with-database.js');
   const ep = await resolveStackEndpoints({ dataDir });
   if (!ep.database && !existsSync(join(ep.dataDir, 'pglite')))
     throw new Error(
       `no database: DATABASE_URL is not set, no stack is running for ${ep.dataDir} and it has no database of its own; ${noStackHint(ep.dataDir)}`,
     );
-  const { Database } = await import('../../db/database.js');
-  return withDatabaseUrl(
-    async (url) => {
-      const db = await Database.connect({ url, maxConnections: 1 });
-      try {
-        return await fn(db);
-      } finally {
-        await db.close();
-      }
-    },
-    { endpoints: ep },
-  );
+  return withStackDatabase((db) => fn(db), { endpoints: ep });
 }
 
 /** The workflow id of an experiment given by workflow id or by number. */

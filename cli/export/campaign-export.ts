@@ -12,7 +12,7 @@
 import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Composition } from '../../crystal/composition.js';
+import { campaignElements } from '../../contracts/campaign-config.js';
 import { writeExtxyz, type ExtxyzFrameInput, type ExtxyzValue } from '../../crystal/io/extxyz.js';
 import {
   recentCampaignIds,
@@ -20,7 +20,6 @@ import {
   setTransactionReadOnly,
   storedCampaignConfig,
   type CandidateReviewRow,
-  type StoredChemistry,
 } from '../../db/campaign-report.js';
 import type { Database } from '../../db/database.js';
 import type { StructureGeometry } from '../../db/structures.js';
@@ -104,16 +103,6 @@ export function candidateExtxyzFrame(row: CandidateExportRow): ExtxyzFrameInput 
   return { structure, info };
 }
 
-/** Every element of a stored config's systems and compositions, sorted. */
-function elementsOf(config: StoredChemistry): string[] {
-  const els = new Set<string>();
-  for (const s of config.chemistry?.systems ?? [])
-    for (const e of s.split('-')) if (e.trim()) els.add(e.trim());
-  for (const f of config.chemistry?.compositions ?? [])
-    for (const e of Object.keys(Composition.parse(f))) els.add(e);
-  return [...els].sort();
-}
-
 /** The default `--out`: `<campaign id>-<kind>.extxyz` in the working directory. */
 export function defaultExportFile(campaignId: string, kind: ExportKind): string {
   return `${campaignId.replace(/[^A-Za-z0-9._-]+/g, '_')}-${kind}.extxyz`;
@@ -188,7 +177,18 @@ export async function exportCampaign(
   // Outside the transaction: listTrainingFrames takes a connection of its own.
   const written: readonly ExtxyzFrameInput[] = read.candidates
     ? read.candidates.map((r) => candidateExtxyzFrame(r as unknown as CandidateExportRow))
-    : (await listTrainingFrames(db, campaignId, elementsOf(read.config))).map(trainingExtxyzFrame);
+    : (
+        await listTrainingFrames(
+          db,
+          campaignId,
+          campaignElements({
+            chemistry: {
+              systems: read.config.chemistry?.systems ?? [],
+              compositions: read.config.chemistry?.compositions ?? [],
+            },
+          }),
+        )
+      ).map(trainingExtxyzFrame);
   if (written.length === 0)
     throw new Error(
       kind === 'candidates'

@@ -44,3 +44,22 @@ export async function withDatabaseUrl<T>(
     await embedded.stop();
   }
 }
+
+/**
+ * {@link withDatabaseUrl} with the connection made and closed around `fn`: one connection, as a
+ * CLI command that reads and exits needs (the running stack's PGlite serves one session).
+ */
+export async function withDatabase<T>(
+  fn: (db: import('../../db/database.js').Database, source: DatabaseSource) => Promise<T>,
+  options: WithDatabaseOptions = {},
+): Promise<T> {
+  const { Database } = await import('../../db/database.js');
+  return withDatabaseUrl(async (url, source) => {
+    const db = await Database.connect({ url, maxConnections: 1 });
+    try {
+      return await fn(db, source);
+    } finally {
+      await db.close();
+    }
+  }, options);
+}
