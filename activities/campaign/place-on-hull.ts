@@ -3,9 +3,9 @@
  * unique candidates, entirely at the MLIP's level of theory (DESIGN.md: E_f against references
  * computed at the same level).
  *
- * - Elemental references μ_el: the lowest energy per atom the round's MLIP reaches when it relaxes
- *   the simple elemental cells of `prototypes.ts` (fcc, bcc, sc, diamond) and any unary reference
- *   phase stored for that element. Stored in `elemental_references` under level `mlip:<version>`,
+ * - Elemental references μ_el: the lowest physical energy per atom the round's MLIP reaches for the
+ *   element (`campaign/mlip-elemental-reference.ts`: the DFT reference cell, the simple prototypes
+ *   for solids, stored unary phases). Stored in `elemental_references` under level `mlip:<version>`,
  *   so a model version computes them once.
  * - The hull: the elements at 0 plus every stored reference phase of the chemical system and its
  *   subsystems, relaxed and scored by the same MLIP. Candidates are measured against it without
@@ -25,7 +25,8 @@ import {
 } from '../../db/reference-phases.js';
 import { structureFromRow } from '../../db/structure-row.js';
 import { MlipModel } from '../../models/mlip/index.js';
-import { relax } from '../../models/relax/index.js';
+import { StopReason, relax } from '../../models/relax/index.js';
+import { mlipElementalReferenceEnergy } from '../../campaign/mlip-elemental-reference.js';
 import type { CampaignConfig } from '../../contracts/campaign-config.js';
 import {
   campaignConfig,
@@ -37,7 +38,6 @@ import {
   type RoundRef,
 } from './campaign-context.js';
 import { campaignElements, campaignSystems } from '../../contracts/campaign-config.js';
-import { elementalPrototypes } from '../../models/prototypes/prototype-generator.js';
 
 export interface PlaceOnHullResult {
   readonly placed: number;
@@ -63,8 +63,11 @@ export function createPlaceOnHull(deps: CampaignActivityDependencies) {
         fmax: config.relax.fmax,
         steps: config.relax.steps,
       });
-      const refEntries = refRelaxed.map((r, i) =>
-        entryOf(`reference:${refs[i]!.id}`, r.structure, r.energyEv, mu),
+      // A reference phase whose relaxation collapsed has no meaningful MLIP energy: it stays off the hull.
+      const refEntries = refRelaxed.flatMap((r, i) =>
+        r.stopReason === StopReason.unphysical
+          ? []
+          : [entryOf(`reference:${refs[i]!.id}`, r.structure, r.energyEv, mu)],
       );
       const elements = Object.keys(mu);
       const terminals = elements.map((el) => PDEntry.fromEnergyPerAtom(`element:${el}`, { [el]: 1 }, 0));
@@ -95,7 +98,7 @@ function entryOf(id: string, s: Structure, energyEv: number, mu: Record<string, 
   return PDEntry.fromEnergyPerAtom(id, composition, ef);
 }
 
-/** μ_el at this MLIP level: read, or computed once from relaxed elemental cells and stored. */
+/** μ_el at this MLIP level (`campaign/mlip-elemental-reference.ts`): read, or computed once and stored. */
 async function elementalReferences(
   db: Database,
   model: MlipModel,
@@ -106,11 +109,9 @@ async function elementalReferences(
   const stored = await mlipElementalReferences(db, level, elements);
   const mu: Record<string, number> = Object.fromEntries(stored.map((r) => [r.element, r.energy_per_atom_ev]));
   for (const el of elements.filter((e) => mu[e] === undefined)) {
-    const unary = await unaryReferencePhaseStructures(db, el);
-    const cells = [...elementalPrototypes(el).map((p) => p.structure), ...unary.map(structureFromRow)];
-    const relaxed = await relax(model, cells, { fmax: config.relax.fmax, steps: config.relax.steps });
-    const best = Math.min(...relaxed.map((r) => r.energyPerAtomEv).filter(Number.isFinite));
-    mu[el] = await storeMlipElementalReference(db, el, level, best);
+    const phases = (await unaryReferencePhaseStructures(db, el)).map(structureFromRow);
+    const energy = await mlipElementalReferenceEnergy(model, el, phases, config.relax);
+    mu[el] = await storeMlipElementalReference(db, el, level, energy);
   }
   return mu;
 }

@@ -18,7 +18,7 @@ import { relaxationCountsOfRound } from '../../db/predictions.js';
 import { structureFromRow, structureRow } from '../../db/structure-row.js';
 import { generatedStructuresToRelax } from '../../db/structures.js';
 import { MlipModel } from '../../models/mlip/index.js';
-import { relaxSteps } from '../../models/relax/index.js';
+import { StopReason, relaxSteps } from '../../models/relax/index.js';
 import {
   campaignConfig,
   modelFile,
@@ -31,7 +31,7 @@ import {
 export interface RelaxAndScoreResult {
   readonly relaxed: number;
   readonly converged: number;
-  /** Relaxations of this call that ended in an invalid cell (left out). */
+  /** Relaxations of this call that ended in an invalid cell or stopped on a collapsing one (left out: the MLIP's energy there is meaningless). */
   readonly invalidAfterRelax: number;
 }
 
@@ -64,7 +64,10 @@ export function createRelaxAndScore(deps: CampaignActivityDependencies) {
       }
       for (const [i, r] of next.value.entries()) {
         const parent = todo[i]!;
-        if (!checkValidity(r.structure, STRUCTURE_INPUT_LIMITS).valid) {
+        if (
+          r.stopReason === StopReason.unphysical ||
+          !checkValidity(r.structure, STRUCTURE_INPUT_LIMITS).valid
+        ) {
           invalidAfterRelax += 1;
           continue;
         }
