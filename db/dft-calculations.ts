@@ -174,6 +174,43 @@ export async function listCampaignDftOutcomes(
   ).rows;
 }
 
+/** A campaign's candidate computed with DFT, with the geometry its DFT label belongs to. */
+export interface CampaignDftStructureRow {
+  readonly structure_id: string;
+  readonly formula: string;
+  readonly status: DftStatusColumn;
+  /** Space group (moyo, symprec 0.1 Å) of the DFT structure. */
+  readonly space_group_symbol: string | null;
+  /** eV/atom. */
+  readonly formation_energy_per_atom_ev: number | null;
+  /** eV/atom, on the campaign's DFT hull. */
+  readonly e_above_hull_ev_per_atom: number | null;
+  readonly dft_confirmed_stable: boolean | null;
+  /** The DFT structure: the final one of a relaxation, else the cell the code was given. */
+  readonly species: string[];
+  readonly lattice_a: unknown;
+  readonly frac_coords: unknown;
+}
+
+/** Every candidate DFT calculation of a campaign (no elemental references), oldest first. */
+export async function listCampaignDftStructures(
+  db: Database,
+  campaignId: string,
+): Promise<CampaignDftStructureRow[]> {
+  return (
+    await db.query<CampaignDftStructureRow>(
+      `SELECT d.structure_id, s.reduced_formula AS formula, d.status, g.space_group_symbol,
+              d.formation_energy_per_atom_ev, d.e_above_hull_ev_per_atom, d.dft_confirmed_stable,
+              g.species, g.lattice_a, g.frac_coords
+         FROM dft_calculations d
+         JOIN structures s ON s.id = d.structure_id
+         JOIN structures g ON g.id = coalesce(d.final_structure_id, d.input_structure_id, d.structure_id)
+        WHERE d.campaign_id = $1 AND d.reference_element IS NULL ORDER BY d.id`,
+      [campaignId],
+    )
+  ).rows;
+}
+
 export interface DftStabilityColumns {
   readonly formationEnergyPerAtomEv: number;
   readonly eAboveHullEvPerAtom: number;

@@ -11,19 +11,17 @@ import { campaignPosition, roundLines } from '../round-lines.js';
 export function registerDemo(program: Command): void {
   withProgressOption(program.command('demo'))
     .description(
-      'run a small discovery campaign (Ge-Si, 2 rounds, 4 DFT calculations) on the embedded stack and print how to review it in SQL',
+      'run a small discovery campaign on the embedded stack (Li-F: the diffusion generator, the universal MLIP committee, 3 pw.x calculations), say which known phase it rediscovered, and print how to review it in SQL',
     )
     .option('--data-dir <dir>', 'state directory (default: MATDISC_DATA_DIR or .data)')
-    .option(
-      '--generator <name>',
-      'prototypes (default) or diffcsp-mp20 (falls back to prototypes if unusable)',
-    )
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { dataDir?: string; json?: boolean; generator?: string; progress?: boolean }) => {
+    .action(async (opts: { dataDir?: string; json?: boolean; progress?: boolean }) => {
       const { Client, Connection } = await import('@temporalio/client');
       const { discoveryCampaign } = await import('../../workflows/campaign.js');
       const { checkCampaignResources } = await import('../../campaign/campaign-resources.js');
-      const { chooseDemoGenerator, demoCampaignConfig } = await import('../demo/demo-campaign.js');
+      const { chooseDemoGenerator, demoCampaignConfig, DEMO_SYSTEM } =
+        await import('../demo/demo-campaign.js');
+      const { demoFindings, findingLines } = await import('../demo/known-phases.js');
       const { stageTimings } = await import('../demo/stage-timings.js');
       const { dataDir } = await import('../stack/data-dir.js');
       const { startEmbeddedStack } = await import('../stack/embedded-stack.js');
@@ -32,7 +30,7 @@ export function registerDemo(program: Command): void {
       const { listCampaignModelVersions } = await import('../../db/model-versions.js');
       const { listRoundSummaries } = await import('../../db/rounds.js');
       const started = Date.now();
-      const generator = await chooseDemoGenerator(opts.generator);
+      const generator = await chooseDemoGenerator();
       log(`generator: ${generator.note}`);
       const config = demoCampaignConfig(generator.model);
       await checkCampaignResources(config, { pseudoDir: pseudoDir() });
@@ -70,6 +68,7 @@ export function registerDemo(program: Command): void {
         ];
         const { writeDemoReport } = await import('../demo/demo-report.js');
         const report = await writeDemoReport(stack.db, campaignId, opts.dataDir ?? dataDir());
+        const findings = await demoFindings(stack.db, campaignId, DEMO_SYSTEM.split('-'));
         const summary = {
           campaignId,
           generator: generator.model,
@@ -79,6 +78,7 @@ export function registerDemo(program: Command): void {
           rounds,
           dft,
           models,
+          findings,
           timings: { stack_start_s: stackS, campaign: timings, wall_s: (Date.now() - started) / 1000 },
           sql: sql.map((q) => `npx matdisc sql -c "${q}"`),
           report,
@@ -94,6 +94,7 @@ export function registerDemo(program: Command): void {
                 `  DFT ${d.formula}: ${d.status}${d.failure_reason ? ` (${d.failure_reason})` : ''}${d.energy_per_atom_ev !== null ? `, ${Number(d.energy_per_atom_ev).toFixed(4)} eV/atom` : ''}${d.e_above_hull_ev_per_atom !== null ? `, E_f ${Number(d.formation_energy_per_atom_ev).toFixed(3)} eV/atom, e_above_hull ${Number(d.e_above_hull_ev_per_atom).toFixed(3)} eV/atom${d.dft_confirmed_stable ? ' (confirmed stable)' : ''}` : ''}, pw.x ${Number(d.wall_s ?? 0).toFixed(1)} s`,
             ),
             ...rounds.flatMap((r) => roundLines(r.round_index, r.summary)),
+            ...findingLines(DEMO_SYSTEM, findings),
             `wall time: stack start ${stackS.toFixed(1)} s, campaign ${t.total_s.toFixed(1)} s = generation ${t.stages_s.generation.toFixed(1)} s (${pct(t.share.generation)}), MLIP ${t.stages_s.mlip.toFixed(1)} s (${pct(t.share.mlip)}), DFT ${t.stages_s.dft.toFixed(1)} s (${pct(t.share.dft)}), training ${t.stages_s.training.toFixed(1)} s (${pct(t.share.training)}), orchestration ${t.stages_s.orchestration.toFixed(1)} s (${pct(t.share.orchestration)})`,
             report.index
               ? `Report (open in a browser): ${report.index}`
