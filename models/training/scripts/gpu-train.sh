@@ -9,10 +9,11 @@
 # Run from the repository root, with the MP-20 csv.gz files and the mlearn extxyz files copied
 # under .devdata/ (add "/.devdata/" to .git/info/exclude; the cards list the files and their sha256):
 #   .devdata/mp_20/{pilot_first1000,biternary}/*.csv.gz
+#   .devdata/{mpts_52,perov_5,carbon_24}/* (the generator's extra rows, GEN_EXTRA)
 #   .devdata/mlip/mlearn_zuo2020/extxyz/*.extxyz
 #   OUT=/tmp/out bash models/training/scripts/gpu-train.sh
 # Knobs (environment): DEVICE (cuda), GEN_MIN (6.5), MLIP_MIN (7.0), GEN_HIDDEN (256),
-# GEN_LAYERS (4), GEN_BATCH (256), MLIP_BATCH (256), KILL_AFTER_S (510), PY (python3),
+# GEN_LAYERS (4), GEN_BATCH (256), GEN_EXTRA ("mpts52,perov5,carbon24"; "" for MP-20 alone), MLIP_BATCH (256), KILL_AFTER_S (510), PY (python3),
 # MLIP_ELEMENTS ("Si Ge Li Mo"; fewer for a quick CPU try of this script).
 set -u
 ROOT=$(pwd)
@@ -24,6 +25,7 @@ MLIP_MIN=${MLIP_MIN:-7.0}
 GEN_HIDDEN=${GEN_HIDDEN:-256}
 GEN_LAYERS=${GEN_LAYERS:-4}
 GEN_BATCH=${GEN_BATCH:-256}
+GEN_EXTRA=${GEN_EXTRA-mpts52,perov5,carbon24}
 MLIP_BATCH=${MLIP_BATCH:-256}
 KILL_AFTER_S=${KILL_AFTER_S:-510}
 W=${WORK:-/tmp/gpu-train-work}
@@ -47,7 +49,7 @@ SCALE='VASP PBE PAW total energies of the mlearn set (Zuo et al. 2020), about -5
 ( timeout "$KILL_AFTER_S" "$PY" "$ROOT/models/training/scripts/train_entry.py" generator-train --out "$W/gen" --name diffcsp-mp20 \
     --steps 1000000 --seed 0 --hidden "$GEN_HIDDEN" --layers "$GEN_LAYERS" --num-freqs 10 \
     --batch-size "$GEN_BATCH" --lr 1e-3 --num-steps 1000 --threads 4 --device "$DEVICE" \
-    --max-minutes "$GEN_MIN" --log-every 500 --val-every 1000 2>&1 | sed -u 's/^/[gen] /' >> "$LOG"
+    --max-minutes "$GEN_MIN" --log-every 500 --val-every 1000 --extra-data "$GEN_EXTRA" 2>&1 | sed -u 's/^/[gen] /' >> "$LOG"
   echo "[gen] exit ${PIPESTATUS[0]} at $(date -u +%T)" >> "$LOG"
   tar cf "$OUT/gen.tar" -C "$W" gen ) &
 GEN_PID=$!

@@ -31,6 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--val-fraction", type=float, default=0.05)
     p.add_argument("--log-every", type=int, default=100, help="training-loss log interval, steps")
     p.add_argument("--val-every", type=int, default=500, help="held-out loss interval, steps")
+    p.add_argument(
+        "--extra-data",
+        default="",
+        help="comma-separated datasets to add to MP-20's training rows: mpts52, perov5, carbon24 (files beside the MP-20 root)",
+    )
 
     p = sub.add_parser("generator-export", help="export <name>.pt to <name>.onnx, check it and write the checks + sha256 into the card")
     p.add_argument("--weights", required=True, help="<name>.pt written by generator-train")

@@ -2,7 +2,11 @@
 
 The training set is `pilot_first1000/train.csv.gz` + `biternary/val.csv.gz`, minus every
 material_id that also appears in an evaluation set (`biternary/test.csv.gz`,
-`pilot_first1000/test.csv.gz`), deduplicated by material_id.
+`pilot_first1000/test.csv.gz`), deduplicated by material_id. `extra` adds the rows of other
+datasets beside MP-20 (`EXTRA_SOURCES`: MPTS-52 val/test without MP-20's test materials, Perov-5,
+Carbon-24), checked again against MP-20's test ids, and cut to the model's `max_atoms`. Rows of the
+binary systems that the rediscovery bench and `matdisc demo` hold out (`HELD_OUT_SYSTEMS`) are
+never used, from any file, so those stay honest after a retraining.
 
 Cells are reduced (pairwise Gauss/Lagrange reduction until no vector shortens, then signs chosen so
 the cell is right-handed with all angles acute or all obtuse, as Niggli types I/II) and rebuilt
@@ -30,6 +34,15 @@ from .vocab import ELEMENTS, chemical_system, type_index
 DATA_ROOT = Path(os.environ.get("MATDISC_MP20_ROOT", "/work/shared/data/mp_20"))
 TRAIN_FILES = ("pilot_first1000/train.csv.gz", "biternary/val.csv.gz")
 EXCLUDE_FILES = ("biternary/test.csv.gz", "pilot_first1000/test.csv.gz")
+# Other datasets of ../shared/data (paths relative to it), by the name `--extra-data` takes.
+EXTRA_SOURCES = {
+    "mpts52": ("mpts_52/val_without_mp20_test.csv.gz", "mpts_52/test_without_mp20_test.csv.gz"),
+    "perov5": ("perov_5/val.csv", "perov_5/test.csv"),
+    "carbon24": ("carbon_24/val.csv", "carbon_24/test.csv"),
+}
+# Binary systems whose known phases bench/rediscovery.ts and `matdisc demo` (Li-F) look for.
+HELD_OUT_SYSTEMS = frozenset({"F-Li", "Al-As", "Li-Se", "Te-Zn", "F-Rb", "Ca-In"})
+MAX_ATOMS = 20
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,7 @@ class Crystal:
 
 def read_rows(path: Path):
     csv.field_size_limit(1 << 30)
-    with gzip.open(path, "rt", newline="") as f:
+    with (gzip.open(path, "rt", newline="") if path.suffix == ".gz" else open(path, newline="")) as f:
         yield from csv.DictReader(f)
 
 
@@ -123,18 +136,36 @@ class TrainingSet:
     report: dict  # rows read, exclusions, parse failures
 
 
-def load_training_set(root: Path = DATA_ROOT) -> TrainingSet:
+def load_training_set(
+    root: Path = DATA_ROOT, extra: tuple[str, ...] = (), max_atoms: int = MAX_ATOMS
+) -> TrainingSet:
+    """MP-20's training rows, plus the `extra` sources' rows (files under `root`'s parent)."""
+    unknown = [e for e in extra if e not in EXTRA_SOURCES]
+    if unknown:
+        raise ValueError(f"--extra-data: unknown source(s) {unknown}; expected some of {sorted(EXTRA_SOURCES)}")
     excluded_ids: set[str] = set()
     for name in EXCLUDE_FILES:
         excluded_ids.update(r["material_id"] for r in read_rows(root / name))
     crystals: list[Crystal] = []
     seen: set[str] = set()
-    report = {"files": {}, "excluded_ids_in_eval_sets": len(excluded_ids), "duplicates": 0, "excluded": 0, "parse_failures": []}
-    for name in TRAIN_FILES:
+    report = {
+        "files": {},
+        "excluded_ids_in_eval_sets": len(excluded_ids),
+        "duplicates": 0,
+        "excluded": 0,
+        "held_out_systems": sorted(HELD_OUT_SYSTEMS),
+        "held_out": 0,
+        "too_many_atoms": 0,
+        "parse_failures": [],
+    }
+    files = [(name, root / name) for name in TRAIN_FILES]
+    files += [(name, root.parent / name) for source in extra for name in EXTRA_SOURCES[source]]
+    for name, path in files:
         n_rows = n_kept = 0
-        for row in read_rows(root / name):
+        for row in read_rows(path):
             n_rows += 1
-            mid = row["material_id"]
+            # Perov-5 and Carbon-24 ids are not Materials Project ids: keep them apart.
+            mid = row["material_id"] if name in TRAIN_FILES or name.startswith("mpts_52/") else f"{name.split('/')[0]}:{row['material_id']}"
             if mid in excluded_ids:
                 report["excluded"] += 1
                 continue
@@ -143,10 +174,18 @@ def load_training_set(root: Path = DATA_ROOT) -> TrainingSet:
                 continue
             seen.add(mid)
             try:
-                crystals.append(canonical_crystal(mid, row["cif"]))
-                n_kept += 1
+                crystal = canonical_crystal(mid, row["cif"])
             except (CifParseError, KeyError, ValueError) as err:
                 report["parse_failures"].append({"material_id": mid, "error": str(err)})
+                continue
+            if crystal.n > max_atoms:
+                report["too_many_atoms"] += 1
+                continue
+            if chemical_system(ELEMENTS[t] for t in crystal.types) in HELD_OUT_SYSTEMS:
+                report["held_out"] += 1
+                continue
+            crystals.append(crystal)
+            n_kept += 1
         report["files"][name] = {"rows": n_rows, "kept": n_kept}
     report["rows_used"] = len(crystals)
     return TrainingSet(crystals, report)

@@ -119,7 +119,7 @@ def train_command(args) -> None:
     rng = np.random.default_rng(args.seed)
     t_start = time.time()
 
-    ts = load_training_set()
+    ts = load_training_set(extra=tuple(e for e in args.extra_data.split(",") if e))
     perm = rng.permutation(len(ts.crystals))
     n_val = int(round(args.val_fraction * len(ts.crystals)))
     val = [ts.crystals[i] for i in perm[:n_val]]
