@@ -37,13 +37,16 @@ export interface MlipModelOptions extends ModelSessionOptions {
 }
 
 /**
- * Edges per ONNX call by default: about 110 atoms at a 5 Å cutoff. The exported graphs sum messages
+ * Edges per ONNX call by default: about 65 atoms at a 5 Å cutoff. The exported graphs sum messages
  * with a one-hot matmul (deterministic under any thread count, models/training/…/deterministic_scatter.py)
  * whose cost grows with atoms × edges of a call, and every intermediate of a call is held at once
- * (one call on 800 atoms peaked at 5.7 GB): small calls keep both bounded. Measured on sevennet-0,
- * 138 atoms in 9 structures: 5,000 edges per call was as fast as one call, 2,000 slower.
+ * (one call on 800 atoms peaked at 5.7 GB): small calls keep both bounded. Measured with
+ * bench/mlip-memory.ts on 100 MP-20 cells (1,022 atoms), peak RSS and time of `predict`:
+ * sevennet-0 1,299 MB / 13.7 s at 5,000 edges, 849 MB / 12.6 s at 3,000, 673 MB / 13.9 s at 2,000;
+ * universal-committee 1,333 MB / 14.3 s at 5,000, 744 MB / 12.8 s at 3,000. 3,000 keeps the peak
+ * under 1 GB per 1,000 atoms in a batch at no cost in speed.
  */
-export const DEFAULT_MAX_EDGES_PER_CALL = 5000;
+export const DEFAULT_MAX_EDGES_PER_CALL = 3000;
 
 export class MlipModel {
   readonly #onnx: ModelSession;

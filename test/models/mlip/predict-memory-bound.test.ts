@@ -33,7 +33,7 @@ const STRUCTURES = 2000;
 /**
  * Limit on the child's peak RSS, MB. This command on these cells, on 2 cores: 190 MB at 100
  * structures, 188 MB at 400, 215 MB at 2,000 (up to 249 MB on a similar set under load), so about
- * twice the 2,000-structure peak. It catches a lost split: calls of 44,000 edges instead of 5,000
+ * twice the 2,000-structure peak. It catches a lost split: calls of 44,000 edges instead of the default
  * (about 1,000 atoms each) took this run to 1,144 MB, and one unsplit call (`maxEdgesPerCall:
  * Infinity`) on the first 100 of these structures (1,075 atoms) peaked at 692 MB, on 400 (4,294
  * atoms) at 4.8 GB: the memory of a call grows with atoms × edges.
