@@ -64,6 +64,7 @@ import {
 import { MlipModel, resolveModelPath } from '../models/mlip/index.js';
 import { mlipElementalReferenceEnergy } from '../campaign/mlip-elemental-reference.js';
 import { StopReason, relax } from '../models/relax/index.js';
+import { MP20_TEST_FILES } from '../cli/demo/known-phases.js';
 import {
   cell,
   dedupe,
@@ -87,7 +88,7 @@ const mp20Root = resolve(
     process.env.MATDISC_MP20_ROOT ??
     resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'mp_20'),
 );
-const TEST_FILES = ['biternary/test.csv.gz', 'pilot_first1000/test.csv.gz'];
+const TEST_FILES = MP20_TEST_FILES;
 /** The campaign's matcher: deduplication and known matches (ltol 0.2, stol 0.3, angle 5). */
 const campaignMatcher = new StructureMatcher();
 const diffcspMatcher = new StructureMatcher(DIFFCSP_MATCHER);

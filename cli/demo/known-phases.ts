@@ -12,7 +12,7 @@
  * default StructureMatcher tolerances) and it lies on the campaign's DFT hull.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readReferenceRecords } from '../../db/reference-records.js';
 import { listCampaignDftStructures } from '../../db/dft-calculations.js';
 import { structureFromRow } from '../../db/structure-row.js';
@@ -20,10 +20,10 @@ import type { Database } from '../../db/database.js';
 import { Structure } from '../../crystal/structure.js';
 import { StructureMatcher } from '../../crystal/matcher/index.js';
 import { spaceGroupOf } from '../../crystal/symmetry/index.js';
-import { REPO_ROOT } from '../paths.js';
+import { sharedDataDir } from '../paths.js';
 
-/** MP-20's test rows present here (two overlapping subsets of its test split). */
-export const KNOWN_PHASE_FILES = ['mp_20/biternary/test.csv.gz', 'mp_20/pilot_first1000/test.csv.gz'];
+/** MP-20's test rows present here (two overlapping subsets of its test split), under `mp_20/`. */
+export const MP20_TEST_FILES = ['biternary/test.csv.gz', 'pilot_first1000/test.csv.gz'];
 
 /** One known phase of the system. */
 export interface KnownPhase {
@@ -62,27 +62,17 @@ export interface DemoFindings {
   readonly rediscovered: readonly string[];
 }
 
-/** `../shared/data` beside the checkout (`MATDISC_SHARED_DATA` overrides), or undefined. */
-export function sharedDataDir(): string | undefined {
-  const dir = process.env.MATDISC_SHARED_DATA
-    ? resolve(process.env.MATDISC_SHARED_DATA)
-    : resolve(REPO_ROOT, '..', 'shared', 'data');
-  return existsSync(dir) ? dir : undefined;
-}
-
 /** The known phases of `elements` (exactly that set) among MP-20's test rows in `dataDir`, by id. */
 export async function knownPhasesOf(elements: readonly string[], dataDir: string): Promise<KnownPhase[]> {
   const want = [...elements].sort().join('-');
   const phases = new Map<string, KnownPhase>();
-  for (const file of KNOWN_PHASE_FILES) {
-    const path = join(dataDir, file);
+  for (const file of MP20_TEST_FILES) {
+    const path = join(dataDir, 'mp_20', file);
     if (!existsSync(path)) continue;
     for await (const record of readReferenceRecords(path)) {
       if (!('structure' in record) || phases.has(record.externalId)) continue;
-      // The structure is parsed lazily; the cheap test on the CIF's formula line comes first.
       const structure = record.structure();
-      const system = [...new Set(structure.species)].sort().join('-');
-      if (system !== want) continue;
+      if (Structure.chemicalSystem(structure) !== want) continue;
       phases.set(record.externalId, {
         id: record.externalId,
         formula: Structure.reducedFormula(structure),
@@ -126,7 +116,7 @@ export async function demoFindings(
     };
   });
   return {
-    source: dataDir ? KNOWN_PHASE_FILES.map((f) => join(dataDir, f)).join(', ') : null,
+    source: dataDir ? MP20_TEST_FILES.map((f) => join(dataDir, 'mp_20', f)).join(', ') : null,
     knownPhases: known.map(({ structure: _, ...phase }) => phase),
     candidates,
     rediscovered: [

@@ -9,12 +9,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DEMO_SYSTEM } from '../../cli/demo/demo-campaign.js';
-import {
-  findingLines,
-  knownPhasesOf,
-  sharedDataDir,
-  type DemoFindings,
-} from '../../cli/demo/known-phases.js';
+import { findingLines, knownPhasesOf, type DemoFindings } from '../../cli/demo/known-phases.js';
+import { sharedDataDir } from '../../cli/paths.js';
 import card from '../../models/generator/diffcsp-mp20.card.json' with { type: 'json' };
 
 const dataDir = sharedDataDir()!;
